@@ -1,0 +1,73 @@
+# ovpn6: every entry point. `make demo` runs the main job on the lab; `make test` runs every test.
+# On a fresh Debian 12 machine with root, nothing else needs doing first.
+
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+COLLECTION_LINK := .build/collections/ansible_collections/tunnelworks/ovpn6
+SANITY_TREE := .build/sanity/ansible_collections/tunnelworks/ovpn6
+SYSTEM_PACKAGES := python3-venv qemu-system-x86 qemu-utils debootstrap mmdebstrap \
+	openvpn openssl iproute2 nftables e2fsprogs openssh-client rsync git
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+
+.PHONY: test demo deps venv collection unit integration lint sanity lab-test bench clean
+
+test: venv unit integration lint sanity lab-test
+
+deps: .build/deps.stamp
+.build/deps.stamp:
+	@mkdir -p .build
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing system packages: $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+	@touch $@
+
+venv: deps $(VENV)/.installed collection
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.txt
+	@touch $@
+
+# The checkout itself is the collection: link it where ansible looks for tunnelworks.ovpn6.
+collection:
+	@mkdir -p $(dir $(COLLECTION_LINK))
+	@ln -sfn $(CURDIR) $(COLLECTION_LINK)
+
+unit: venv
+	$(BIN)/pytest -q tests/unit
+
+integration: venv
+	$(BIN)/pytest -q tests/integration
+
+lint: venv
+	$(BIN)/ansible-lint --profile production
+
+# ansible-test needs a real ansible_collections/<ns>/<name> tree, so sanity runs on a copy.
+# Its pip bootstrap script lives on a host that is out of reach here: put our stand-in in its cache.
+sanity: venv
+	@mkdir -p $(HOME)/.ansible/test/cache
+	@cp tests/sanity/bootstrap_pip.py $(HOME)/.ansible/test/cache/get_pip_24_2.py
+	@rm -rf $(SANITY_TREE) && mkdir -p $(SANITY_TREE)
+	@git ls-files -z --cached --others --exclude-standard | rsync -a --from0 --files-from=- ./ $(SANITY_TREE)/
+	cd $(SANITY_TREE) && git init -q && git add -A && \
+		$(CURDIR)/$(BIN)/ansible-test sanity --python 3.11 --color no
+
+# Tests that boot the lab VM (tests/vm, marked vm). The image is cached in /var/cache/ovpn6-lab.
+lab-test: venv
+	time $(BIN)/pytest -q -m vm --durations=15 tests/vm
+
+# Router side: the mikrotik_ovpn_client role against 1, 10 and 50 emulated routers, beside api_modify.
+bench: venv
+	$(PY) tests/bench/bench_router_side.py --routers 1,10,50
+
+demo: venv
+	# Boots the lab VM (image built once, cached), runs playbooks/site.yml and the packet proofs, prints a summary.
+	PYTHONPATH=tests/lab $(PY) -m ovpn6lab demo
+
+clean:
+	rm -rf .build
