@@ -1,0 +1,107 @@
+# Copyright (c) tunnelworks
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Intent to dialect: ovpn-client words and the policy-routing block, per release (pure logic)."""
+
+import pytest
+
+from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._certificates import fingerprint
+from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._ovpn_client import dialect_fields
+from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._policy_routing import (
+    desired_specs,
+    mangle_entries,
+    seed_rules,
+)
+from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._releases import parse_version
+from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._routeros import InvalidInputError
+
+BASE = dict(name="ovpn6", connect_to="203.0.113.10", connect_port=1194, ovpn_user="rtr-a", ovpn_password="x",
+            certificate="c", cipher_strength=256, cipher_mode="cbc", auth=None, transport="tcp", mode="ip",
+            verify_server_certificate=True)
+
+
+@pytest.mark.parametrize("release, strength, mode, auth, cipher_word, auth_word", [
+    ("6.49.18", 256, "cbc", None, "aes256", "sha1"),
+    ("6.49.18", 128, "cbc", "md5", "aes128", "md5"),
+    ("7.5", 256, "cbc", None, "aes256-cbc", "sha1"),
+    ("7.10.2", 192, "cbc", None, "aes192-cbc", "sha256"),
+    ("7.16", 256, "gcm", None, "aes256-gcm", "null"),
+    ("7.22.3", 128, "gcm", "null", "aes128-gcm", "null"),
+])
+def test_cipher_and_auth_words(release, strength, mode, auth, cipher_word, auth_word):
+    fields, _notes = dialect_fields(parse_version(release),
+                                    dict(BASE, cipher_strength=strength, cipher_mode=mode, auth=auth))
+    assert (fields["cipher"], fields["auth"]) == (cipher_word, auth_word)
+
+
+def test_release_words_only_where_they_exist():
+    ros6, notes = dialect_fields(parse_version("6.49.18"), BASE)
+    assert "protocol" not in ros6 and "verify-server-certificate" not in ros6 and notes
+    ros7, notes = dialect_fields(parse_version("7.16"), dict(BASE, transport="udp"))
+    assert ros7["protocol"] == "udp" and ros7["verify-server-certificate"] is True and not notes
+
+
+@pytest.mark.parametrize("release, change, message", [
+    ("6.49.18", dict(cipher_mode="gcm"), "cipher AES-256-GCM is not available on RouterOS 6.49.18"),
+    ("6.49.18", dict(auth="sha256"), "auth sha256 is not available on RouterOS 6.49.18"),
+    ("6.49.18", dict(transport="udp"), "transport udp is not available on RouterOS 6.49.18"),
+    ("7.16", dict(cipher_mode="gcm", auth="sha1"), "RouterOS needs auth=null for GCM"),
+    ("7.16", dict(connect_port=0), "connect_port 0 is not a TCP/UDP port"),
+    ("7.16", dict(connect_to=None), "connect_to is required"),
+])
+def test_what_the_release_cannot_do_is_refused(release, change, message):
+    with pytest.raises(InvalidInputError, match=message):
+        dialect_fields(parse_version(release), dict(BASE, **change))
+
+
+def test_seed_rules_make_the_seed_block():
+    entries = mangle_entries(seed_rules("203.0.113.10"), "ovpn6", "bridge")
+    assert [(e["key"], e["chain"], e["new-routing-mark"]) for e in entries] == [
+        ("lan-via-vpn", "prerouting", "ovpn6"), ("ssh-to-hub-direct", "prerouting", "main"),
+        ("http-direct", "prerouting", "main"), ("dns-direct", "prerouting", "main"), ("sit-via-vpn", "output", "ovpn6")]
+    assert entries[1]["dst-address"] == "203.0.113.10" and entries[1]["dst-port"] == "22"
+    assert "in-interface" not in entries[4] and entries[4]["protocol"] == "41"
+
+
+@pytest.mark.parametrize("rule, message", [
+    ({"key": "a", "protocol": "tcp", "dst_port": "0"}, "ports are 1-65535"),
+    ({"key": "a", "protocol": "tcp", "dst_port": "90-80"}, "a range goes low-high"),
+    ({"key": "a", "protocol": "tcp", "dst_port": "http"}, "is not a port"),
+    ({"key": "a", "protocol": "gre", "dst_port": "80"}, "needs protocol tcp, udp"),
+    ({"key": "a", "dst_port": "80"}, "needs protocol tcp, udp"),
+    ({"key": "a", "protocol": "256"}, "protocol 256 is outside 0-255"),
+    ({"key": "a", "protocol": "tcpp"}, "protocol 'tcpp' is not an IP protocol name"),
+    ({"key": "a", "src_address": "192.0.2.0/33"}, "src_address '192.0.2.0/33' is not an IPv4"),
+    ({"key": "a", "dst_address": "2001:db8::1"}, "is not an IPv4 address"),
+    ({"key": "a", "route": "elsewhere"}, "route 'elsewhere' must be vpn or direct"),
+    ({"key": "a", "chain": "forward"}, "chain 'forward' must be prerouting or output"),
+    ({"key": "a", "chain": "output", "from_lan": True}, "from_lan needs chain prerouting"),
+    ({"key": "a", "colour": "red"}, "unknown field"),
+    ({"protocol": "tcp"}, "needs a key"),
+])
+def test_bad_rules_are_refused(rule, message):
+    with pytest.raises(InvalidInputError, match=message):
+        mangle_entries([rule], "ovpn6", "bridge")
+
+
+def test_policy_dialects():
+    params = dict(table="ovpn6", tunnel_interface="ovpn6", lan_interface="bridge", wan_interface="ether1",
+                  hub_address=None, rules=None, masquerade_src_addresses=["198.51.100.0/24"])
+    ros6 = desired_specs(parse_version("6.49.18"), params)
+    ros7 = desired_specs(parse_version("7.22.3"), params)
+    assert [spec.path for spec in ros6] == ["/ip/firewall/mangle", "/ip/route", "/ip/firewall/nat"]
+    assert [spec.path for spec in ros7][0] == "/routing/table"
+    route6 = dict(ros6[1].entries)["default-via-vpn"]
+    route7 = dict(ros7[2].entries)["default-via-vpn"]
+    assert route6["routing-mark"] == "ovpn6" and "routing-table" not in route6
+    assert route7["routing-table"] == "ovpn6" and "routing-mark" not in route7
+    with pytest.raises(InvalidInputError, match="table 'main' must be a name"):
+        desired_specs(parse_version("7.16"), dict(params, table="main"))
+
+
+def test_fingerprint_refuses_what_is_not_one_certificate():
+    with pytest.raises(InvalidInputError, match="certificate is not PEM text"):
+        fingerprint("nothing here", "certificate")
+    block = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"
+    assert len(fingerprint(block, "certificate")) == 64
+    with pytest.raises(InvalidInputError, match="exactly one certificate, found 2"):
+        fingerprint(block + block, "certificate")
