@@ -1,0 +1,166 @@
+# Copyright (c) tunnelworks
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Every fact about RouterOS the emulator relies on, in tables that are easy to correct.
+
+Release facts shared with the modules (which release has what) are NOT here: they live in
+plugins/module_utils/_releases.py and are imported from there (``releases``).
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib
+import importlib.util
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+
+_HERE = Path(__file__).resolve().parent
+_CHECKOUT = _HERE.parent.parent.parent
+
+
+def _load_releases():
+    try:
+        return importlib.import_module("ansible_collections.tunnelworks.ovpn6.plugins.module_utils._releases")
+    except ImportError:
+        path = _CHECKOUT / "plugins" / "module_utils" / "_releases.py"
+        spec = importlib.util.spec_from_file_location("_ovpn6_releases", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+
+releases = _load_releases()
+
+# ---------------------------------------------------------------------------------------------
+# Error words. `certain` marks wording seen in public RouterOS output (issue trackers, client
+# libraries' tests); the others are our best reading and are the first place to correct.
+# ---------------------------------------------------------------------------------------------
+ERRORS = {
+    # key: (message template, category or None, certain)
+    "login_failed": ("invalid user name or password (6)", None, True),
+    "not_logged_in": ("not logged in", None, False),
+    "no_such_command_prefix": ("no such command prefix", 0, True),
+    "no_such_command": ("no such command", 0, True),
+    "unknown_parameter": ("unknown parameter", 0, True),
+    "no_such_item": ("no such item", 0, True),
+    "invalid_item_number": ("invalid internal item number", 0, False),
+    "no_match": ("input does not match any value of {arg}", 1, True),
+    "invalid_value": ("invalid value for argument {arg}", 1, False),
+    "out_of_range": ("value of {arg} out of range ({low}..{high})", 1, False),
+    "missing_value": ("missing value(s) of argument(s) {arg}", 1, False),
+    "already_have_entry": ("failure: already have such entry", None, True),
+    "already_have_interface": ("failure: already have interface with such name", None, True),
+    "already_have_address": ("failure: already have such address", None, False),
+    "already_have_certificate": ("failure: already have certificate with such name", None, False),
+    "cannot_remove_builtin": ("failure: can not remove builtin entry", None, False),
+    "cannot_remove_dynamic": ("failure: can not remove dynamic entry", None, False),
+    "cannot_change_dynamic": ("failure: can not change dynamic", None, False),
+    "file_not_found": ("failure: file not found", None, False),
+    "wrong_passphrase": ("failure: unable to decrypt, wrong passphrase?", None, False),
+    "cert_parse": ("failure: not a valid certificate or key file", None, False),
+    "interrupted": ("interrupted", 2, True),
+    "quit": ("session terminated on request", None, True),
+    "gcm_needs_null_auth": ("failure: gcm ciphers require auth=null", None, False),
+}
+
+
+class RouterError(Exception):
+    """A refusal the emulator reports as ``!trap`` with RouterOS's own words."""
+
+    def __init__(self, key, **values):
+        template, category, _certain = ERRORS[key]
+        self.key = key
+        self.message = template.format(**values)
+        self.category = category
+        super().__init__(self.message)
+
+
+# ---------------------------------------------------------------------------------------------
+# Argument trees: 7.x from /console/inspect data (schema/<release>.json.gz, a copy of
+# shared/routeros-schema); 6.49 is the oldest 7.x tree with the explicit differences below.
+# ---------------------------------------------------------------------------------------------
+SCHEMA_DIR = Path(os.environ.get("ROUTEROS_EMU_SCHEMA_DIR", str(_HERE / "schema")))
+SCHEMA_RELEASES = ("7.10.2", "7.16", "7.22.3")
+
+
+@lru_cache(maxsize=None)
+def load_schema(name):
+    plain = SCHEMA_DIR / ("%s.json" % name)
+    if plain.exists():
+        return json.loads(plain.read_text())
+    with gzip.open(SCHEMA_DIR / ("%s.json.gz" % name), "rt") as handle:
+        return json.load(handle)
+
+
+def schema_release_for(version):
+    """The schema a release validates against: its own, else the nearest older one we hold."""
+    parsed = releases.parse_version(version)
+    best = SCHEMA_RELEASES[0]
+    for name in SCHEMA_RELEASES:
+        if releases.parse_version(name) <= parsed:
+            best = name
+    return best
+
+
+# RouterOS 6.49 compared with the 7.10.2 tree: (menu, command) -> args removed / added.
+# A menu mapped to None does not exist on 6.49; a command mapped to None does not exist.
+ROS6_MENUS_ABSENT = {"/routing/table"}
+ROS6_COMMANDS_ABSENT = {("/file", "add")}
+ROS6_ARGS_REMOVED = {
+    ("/ip/route", "add"): {"routing-table", "suppress-hw-offload", "vrf-interface"},
+    ("/ip/route", "set"): {"routing-table", "suppress-hw-offload", "vrf-interface"},
+    ("/ipv6/route", "add"): {"routing-table", "suppress-hw-offload", "vrf-interface"},
+    ("/ipv6/route", "set"): {"routing-table", "suppress-hw-offload", "vrf-interface"},
+    ("/interface/ovpn-client", "add"): {"protocol", "tls-version", "verify-server-certificate"},
+    ("/interface/ovpn-client", "set"): {"protocol", "tls-version", "verify-server-certificate"},
+    ("/certificate", "import"): {"trusted", "no-key-export", "trust-store"},
+}
+ROS6_ARGS_ADDED = {
+    ("/ip/route", "add"): {"routing-mark"},
+    ("/ip/route", "set"): {"routing-mark"},
+    ("/ipv6/route", "add"): set(),
+}
+
+# Args whose completion list (7.22.3 style "none"/"arg" entries) is only a suggestion, not the
+# full set of accepted values: numbers, names the user makes up, or object references.
+OPEN_COMPLETION_ARGS = {
+    "mtu", "dscp", "chain", "jump-target", "new-packet-mark", "new-connection-mark", "new-dscp",
+    "new-mss", "new-priority", "new-ttl", "ttl", "key-size", "max-learned-entries", "arp-timeout",
+    "mlag-heartbeat", "mlag-peer-port", "gateway", "vrf-interface", "interface", "certificate",
+    "file-name", "name", "address-list-timeout", "dont-fragment", "copy-from", "trust-store",
+    "key-usage", "subject-alt-name", "ether-type",
+}
+
+# Object references: (menu, arg) -> (menu holding the objects, key field, extra accepted values,
+# accepts a leading "!"). 7.x checks routing-table/new-routing-mark against /routing/table.
+REFERENCES = {
+    ("/ip/address", "interface"): ("/interface", "name", (), False),
+    ("/ipv6/address", "interface"): ("/interface", "name", (), False),
+    ("/ip/firewall/mangle", "in-interface"): ("/interface", "name", ("all-ethernet", "all-ppp", "all-vlan", "all-wireless"), True),
+    ("/ip/firewall/mangle", "out-interface"): ("/interface", "name", ("all-ethernet", "all-ppp", "all-vlan", "all-wireless"), True),
+    ("/ip/firewall/nat", "in-interface"): ("/interface", "name", ("all-ethernet", "all-ppp", "all-vlan", "all-wireless"), True),
+    ("/ip/firewall/nat", "out-interface"): ("/interface", "name", ("all-ethernet", "all-ppp", "all-vlan", "all-wireless"), True),
+    ("/interface/ovpn-client", "certificate"): ("/certificate", "name", ("none",), False),
+}
+# Only on releases with a /routing/table (7.x): the mark must be an existing table.
+ROUTING_TABLE_REFERENCES = {
+    ("/ip/route", "routing-table"): False,
+    ("/ipv6/route", "routing-table"): False,
+    ("/ip/firewall/mangle", "new-routing-mark"): False,
+    ("/ip/firewall/mangle", "routing-mark"): True,
+    ("/ip/firewall/nat", "routing-mark"): True,
+}
+
+# Flag arguments: given with any value they are set and print as an empty value; "!flag" clears.
+FLAG_ARGS = {("/routing/table", "fib"), ("/ip/route", "blackhole"), ("/ipv6/route", "blackhole")}
+
+# Booleans print as true/false and accept yes/no/true/false.
+BOOLEAN_VALUES = {"yes": "true", "true": "true", "no": "false", "false": "false"}
+BOOLEAN_ARGS = {
+    "disabled", "add-default-route", "route-nopull", "verify-server-certificate", "clamp-tcp-mss",
+    "advertise", "eui-64", "no-dad", "passthrough", "log", "trusted", "no-key-export", "once",
+    "auto-mac", "fast-forward", "igmp-snooping", "vlan-filtering", "suppress-hw-offload", "disconnect-notify",
+    "auto-link-local", "randomise-ports", "fragment", "dhcp-snooping", "ingress-filtering",
+}

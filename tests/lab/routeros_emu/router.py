@@ -1,0 +1,716 @@
+# Copyright (c) tunnelworks
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One emulated router: its configuration, the API commands over it, persistence."""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import ipaddress
+import json
+import os
+import threading
+import time
+
+from . import certs
+from .facts import (BOOLEAN_ARGS, BOOLEAN_VALUES, FLAG_ARGS, OPEN_COMPLETION_ARGS, REFERENCES,
+                    ROS6_ARGS_ADDED, ROS6_ARGS_REMOVED, ROS6_COMMANDS_ABSENT, ROS6_MENUS_ABSENT,
+                    ROUTING_TABLE_REFERENCES, RouterError, load_schema, releases, schema_release_for)
+from .menus import MENUS
+from .query import evaluate_queries
+from .values import normalise
+
+# Words every command takes that are not arguments of the command itself.
+_API_WORDS = {".id", ".proplist", ".tag", ".query"}
+_PRINT_NOOPS = {"detail", "terse", "brief", "without-paging", "as-value", "show-ids", "stats", "value-list",
+                "append", "from", "where", "interval", "follow", "follow-only", "proplist", "list"}
+_INTERFACE_MENUS = ("/interface/ethernet", "/interface/bridge", "/interface/ovpn-client", "/interface/6to4")
+_STATE_VERSION = 1
+
+
+class NullRealiser:
+    """Hook for issue 6: a realiser applies the configuration to a Linux network namespace.
+
+    The emulator calls ``changed(router, path)`` after every change it accepts, and asks
+    ``link_state(router, path, row)`` whether a tunnel interface is up (None: no opinion).
+    """
+
+    def changed(self, router, path):
+        return None
+
+    def link_state(self, router, path, row):
+        return None
+
+
+def _now():
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+class Router:
+    def __init__(self, release="7.16", username="admin", password="", state_file=None, reset=False,
+                 realiser=None, identity="MikroTik"):
+        releases.check_supported(release)
+        self.release = release
+        self.version = releases.parse_version(release)
+        self.ros7 = self.version[0] >= 7
+        self.username = username
+        self.password = password
+        self.state_file = state_file
+        self.realiser = realiser or NullRealiser()
+        self.lock = threading.RLock()
+        self.boot = time.monotonic()
+        self._schema = None if not self.ros7 else load_schema(schema_release_for(release))
+        self._schema_ros6_base = load_schema("7.10.2")
+        self._schema_completion = load_schema("7.22.3")
+        self._initial_identity = identity
+        if state_file and os.path.exists(state_file) and not reset:
+            self._load(state_file)
+        else:
+            self._factory()
+            self._save()
+
+    # ------------------------------------------------------------------ state
+    def _factory(self):
+        self.tables = {path: [] for path, spec in MENUS.items() if spec.kind == "table"}
+        self.next_id = {}
+        self.identity = {"name": self._initial_identity}
+        self._insert("/interface/ethernet", {"name": "ether1", "default-name": "ether1", "mtu": "1500",
+                                             "mac-address": "0C:00:00:00:00:01"})
+        self._insert("/interface/ethernet", {"name": "ether2", "default-name": "ether2", "mtu": "1500",
+                                             "mac-address": "0C:00:00:00:00:02"})
+        self._insert("/interface/bridge", {"name": "bridge", "mac-address": "0C:00:00:00:00:02",
+                                           "comment": "defconf"})
+        if self.ros7:
+            self._insert("/interface/ethernet", {"name": "lo", "_type": "loopback", "mtu": "65536",
+                                                 "mac-address": "00:00:00:00:00:00", "_builtin": "true"})
+            self._insert("/routing/table", {"name": "main", "fib": "", "dynamic": "true", "_builtin": "true"})
+        self._insert("/ip/address", {"address": "192.168.88.1/24", "interface": "bridge", "comment": "defconf"})
+        self._insert("/ip/firewall/nat", {"chain": "srcnat", "action": "masquerade", "out-interface": "ether1",
+                                          "comment": "defconf: masquerade"})
+
+    def state(self):
+        return {"version": _STATE_VERSION, "release": self.release, "tables": self.tables,
+                "next_id": self.next_id, "identity": self.identity}
+
+    def _load(self, path):
+        with open(path) as handle:
+            data = json.load(handle)
+        if data.get("version") != _STATE_VERSION or data.get("release") != self.release:
+            # A state file from another release is a different router: start from factory.
+            self._factory()
+            return
+        self.tables = data["tables"]
+        for path_name, spec in MENUS.items():
+            if spec.kind == "table":
+                self.tables.setdefault(path_name, [])
+        self.next_id = data["next_id"]
+        self.identity = data["identity"]
+
+    def _save(self):
+        if not self.state_file:
+            return
+        tmp = "%s.tmp.%d" % (self.state_file, threading.get_ident())
+        with open(tmp, "w") as handle:
+            json.dump(self.state(), handle)
+        os.replace(tmp, self.state_file)
+
+    def reset(self):
+        with self.lock:
+            self._factory()
+            self._save()
+
+    def _new_id(self, path):
+        domain = MENUS[path].id_domain or path
+        number = self.next_id.get(domain, 0) + 1
+        self.next_id[domain] = number
+        return "*%X" % number
+
+    def _insert(self, path, values, before=None):
+        row = {".id": self._new_id(path)}
+        row.update(values)
+        rows = self.tables[path]
+        rows.insert(before if before is not None else len(rows), row)
+        return row
+
+    # ------------------------------------------------------------------ schema
+    def menu_exists(self, path):
+        spec = MENUS.get(path)
+        if spec is None:
+            return False
+        if spec.feature and not releases.has_feature(self.release, spec.feature):
+            return False
+        if not self.ros7 and path in ROS6_MENUS_ABSENT:
+            return False
+        return True
+
+    def _schema_node(self, path, command):
+        schema = self._schema if self.ros7 else self._schema_ros6_base
+        node = schema.get(path)
+        if node is None:
+            return None
+        return node.get(command)
+
+    def command_args(self, path, command):
+        """The argument names ``command`` takes in ``path`` on this release; None: no such command."""
+        if path == "/interface/ethernet":
+            return {"print": set(), "getall": set(), "set": {"numbers", "name", "mtu", "disabled", "comment"},
+                    "enable": {"numbers"}, "disable": {"numbers"}, "comment": {"numbers", "comment"},
+                    "get": {"number", "value-name"}}.get(command)
+        lookup = "print" if command == "getall" else command
+        if not self.ros7 and (path, lookup) in ROS6_COMMANDS_ABSENT:
+            return None
+        node = self._schema_node(path, lookup)
+        if node is None or node.get("_type") != "cmd":
+            return None
+        args = {key for key in node if not key.startswith("_")}
+        if not self.ros7:
+            args -= ROS6_ARGS_REMOVED.get((path, lookup), set())
+            args |= ROS6_ARGS_ADDED.get((path, lookup), set())
+        if lookup == "print":
+            args |= {"proplist", "file", "count-only"}
+        if lookup == "get":
+            args |= {"number", "value-name"}
+        return args
+
+    def _closed_values(self, path, command, arg):
+        """The full set of values ``arg`` accepts when it is a closed enumeration, else None."""
+        if path == "/interface/ovpn-client" and command in ("add", "set"):
+            if arg == "cipher":
+                return releases.ovpn_ciphers(self.release)
+            if arg == "auth":
+                return releases.ovpn_auths(self.release)
+            if arg == "protocol":
+                return ["tcp", "udp"] if releases.has_feature(self.release, "ovpn_udp") else ["tcp"]
+        if arg in OPEN_COMPLETION_ARGS or (path, arg) in REFERENCES or (path, arg) in ROUTING_TABLE_REFERENCES:
+            return None
+        for schema in ((self._schema,) if self.ros7 else ()) + (self._schema_completion,):
+            node = (schema.get(path) or {}).get(command) or {}
+            spec = node.get(arg)
+            if not spec or "_completion" not in spec:
+                continue
+            completion = spec["_completion"]
+            if spec.get("desc") or any(v.get("style") not in ("none", "arg") for v in completion.values()):
+                return None
+            return sorted(completion)
+        return None
+
+    # ------------------------------------------------------------------ views
+    def _interfaces(self):
+        """Every interface as /interface prints it, in id order."""
+        rows = []
+        for path in _INTERFACE_MENUS:
+            spec = MENUS[path]
+            for row in self.tables[path]:
+                shown = self._render(path, row)
+                entry = {".id": row[".id"], "name": shown.get("name")}
+                if path == "/interface/ethernet":
+                    entry["default-name"] = row.get("default-name")
+                entry["type"] = row.get("_type", spec.interface_type)
+                mtu = shown.get("mtu", shown.get("max-mtu", "1500"))
+                entry["mtu"] = mtu
+                entry["actual-mtu"] = shown.get("actual-mtu", mtu if mtu != "auto" else "1500")
+                if shown.get("mac-address"):
+                    entry["mac-address"] = shown["mac-address"]
+                if shown.get("comment") is not None:
+                    entry["comment"] = shown["comment"]
+                entry["running"] = shown.get("running", "true" if shown.get("disabled") != "true" else "false")
+                entry["dynamic"] = "false"
+                entry["slave"] = "false"
+                entry["disabled"] = shown.get("disabled", "false")
+                if not entry.get("default-name"):
+                    entry.pop("default-name", None)
+                rows.append((path, row, entry))
+        rows.sort(key=lambda item: int(item[1][".id"][1:], 16))
+        return rows
+
+    def interface_names(self):
+        return {entry["name"] for _path, _row, entry in self._interfaces()}
+
+    def _render(self, path, row):
+        """A row as print shows it: defaults filled in, read-only fields computed, hidden ones dropped."""
+        spec = MENUS[path]
+        if path == "/interface/ethernet":
+            shown = {".id": row[".id"]}
+            for key in ("name", "default-name", "mtu", "mac-address", "comment"):
+                if row.get(key) is not None:
+                    shown[key] = row[key]
+            shown["running"] = "false" if row.get("disabled") == "true" else "true"
+            shown["disabled"] = row.get("disabled", "false")
+            return shown
+        defaults = spec.defaults(self.release)
+        shown = {".id": row[".id"]}
+        for key, default in defaults.items():
+            value = row.get(key, default)
+            if value is not None:
+                shown[key] = value
+        for key, value in row.items():
+            if key not in shown and not key.startswith("_") and value is not None:
+                shown[key] = value
+        disabled = shown.get("disabled") == "true"
+        if path in ("/interface/6to4", "/interface/bridge"):
+            shown["running"] = "false" if disabled else "true"
+        elif path == "/interface/ovpn-client":
+            state = None if disabled else self.realiser.link_state(self, path, row)
+            shown["running"] = "true" if state else "false"
+        elif path in ("/ip/address", "/ipv6/address"):
+            exists = shown.get("interface") in self.interface_names()
+            shown["actual-interface"] = shown.get("interface")
+            shown["invalid"] = "false" if exists and not disabled else "true"
+            if path == "/ip/address":
+                shown["network"] = str(ipaddress.IPv4Interface(shown["address"]).network.network_address)
+        elif path in ("/ip/route", "/ipv6/route"):
+            shown["active"] = "false" if disabled else "true"
+            shown["inactive"] = "true" if disabled else "false"
+        elif path == "/file" and "contents" in row:
+            shown["size"] = str(len(row["contents"].encode("utf-8")))
+            if len(row["contents"].encode("utf-8")) > 4095:
+                shown.pop("contents", None)
+        return shown
+
+    def rows(self, path):
+        """Rows of ``path`` as print shows them (for tests and instrumentation)."""
+        with self.lock:
+            return self._print_rows(path)
+
+    def _print_rows(self, path):
+        spec = MENUS[path]
+        if spec.kind == "interfaces":
+            return [entry for _p, _r, entry in self._interfaces()]
+        if spec.kind == "single":
+            return [self._single(path)]
+        return [self._render(path, row) for row in self.tables[path]]
+
+    def _single(self, path):
+        if path == "/system/identity":
+            return dict(self.identity)
+        uptime = int(time.monotonic() - self.boot)
+        weeks, rest = divmod(uptime, 7 * 86400)
+        days, rest = divmod(rest, 86400)
+        hours, rest = divmod(rest, 3600)
+        minutes, seconds = divmod(rest, 60)
+        text = "".join("%d%s" % (n, u) for n, u in ((weeks, "w"), (days, "d"), (hours, "h"), (minutes, "m")) if n)
+        channel = "stable" if self.ros7 else "long-term"
+        return {"uptime": text + "%ds" % seconds, "version": "%s (%s)" % (self.release, channel),
+                "build-time": "2024-01-01 00:00:00" if self.ros7 else "jan/01/2024 00:00:00",
+                "factory-software": "7.1" if self.ros7 else "6.44", "free-memory": "220000256",
+                "total-memory": "268435456", "cpu": "QEMU", "cpu-count": "1", "cpu-frequency": "2400",
+                "cpu-load": "0", "free-hdd-space": "90000000", "total-hdd-space": "94371840",
+                "architecture-name": "x86_64" if self.ros7 else "x86", "board-name": "CHR",
+                "platform": "MikroTik"}
+
+    # ------------------------------------------------------------------ lookup
+    def _find(self, path, ident):
+        """The table and index of the row named by ``ident`` (``*HEX`` id, or a name)."""
+        tables = _INTERFACE_MENUS if path == "/interface" else (path,)
+        for table in tables:
+            for index, row in enumerate(self.tables[table]):
+                if row[".id"] == ident or (not ident.startswith("*") and row.get("name") == ident):
+                    return table, index
+        if ident.startswith("*"):
+            try:
+                int(ident[1:], 16)
+            except ValueError:
+                raise RouterError("invalid_item_number")
+        raise RouterError("no_such_item")
+
+    def _targets(self, path, args, key="numbers"):
+        idents = args.pop(".id", None)
+        numbers = args.pop(key, None)
+        text = idents if idents is not None else numbers
+        if text is None or text == "":
+            raise RouterError("missing_value", arg="numbers")
+        return [self._find(path, part.strip()) for part in text.split(",")]
+
+    # ------------------------------------------------------------------ values
+    def _check_value(self, path, command, arg, value):
+        if (path, arg) in FLAG_ARGS:
+            return ""
+        if arg in BOOLEAN_ARGS:
+            if value not in BOOLEAN_VALUES:
+                raise RouterError("no_match", arg=arg)
+            return BOOLEAN_VALUES[value]
+        closed = self._closed_values(path, command, arg)
+        if closed is not None and value not in closed:
+            raise RouterError("no_match", arg=arg)
+        reference = REFERENCES.get((path, arg))
+        if reference:
+            target, _key, extra, negatable = reference
+            bare = value[1:] if negatable and value.startswith("!") else value
+            known = self.interface_names() if target == "/interface" else \
+                {row.get("name") for row in self.tables[target]}
+            if bare not in known and bare not in extra:
+                raise RouterError("no_match", arg=arg)
+        if (path, arg) in ROUTING_TABLE_REFERENCES:
+            if releases.has_feature(self.release, "routing_table"):
+                negatable = ROUTING_TABLE_REFERENCES[(path, arg)]
+                bare = value[1:] if negatable and value.startswith("!") else value
+                if bare not in {row.get("name") for row in self.tables["/routing/table"]}:
+                    raise RouterError("no_match", arg=arg)
+        value = normalise(path, arg, value)
+        if arg == "gateway":
+            for part in value.split(","):
+                host = part.split("%", 1)
+                try:
+                    ipaddress.ip_address(host[0])
+                except ValueError:
+                    if host[0] not in self.interface_names():
+                        raise RouterError("invalid_value", arg=arg)
+        return value
+
+    def _parse_args(self, path, command, args):
+        """Check argument names against the release and values against their rules."""
+        allowed = self.command_args(path, command)
+        changes, unsets = {}, []
+        for arg, value in args.items():
+            if arg.startswith("!") and command == "set":
+                if arg[1:] not in allowed:
+                    raise RouterError("unknown_parameter")
+                unsets.append(arg[1:])
+                continue
+            if arg not in allowed:
+                raise RouterError("unknown_parameter")
+            changes[arg] = self._check_value(path, command, arg, value)
+        return changes, unsets
+
+    # ------------------------------------------------------------------ commands
+    def execute(self, path, command, args, queries=(), proplist=None):
+        """Run one API command; returns (rows for !re, attributes for !done, changed?)."""
+        with self.lock:
+            result = self._dispatch(path, command, dict(args), list(queries), proplist)
+        return result
+
+    def _dispatch(self, path, command, args, queries, proplist):
+        if not self.menu_exists(path):
+            raise RouterError("no_such_command_prefix")
+        allowed = self.command_args(path, command)
+        if allowed is None:
+            raise RouterError("no_such_command")
+        spec = MENUS[path]
+        if command in ("print", "getall"):
+            return self._cmd_print(path, command, args, queries, proplist)
+        if command == "get":
+            return self._cmd_get(path, args)
+        if command in ("reset-counters", "reset-counters-all"):
+            return [], {}, False
+        if spec.kind == "single":
+            if command != "set":
+                raise RouterError("no_such_command")
+            changes, _unsets = self._parse_args(path, "set", args)
+            if path == "/system/identity":
+                self.identity.update(changes)
+            return self._changed(path)
+        if path == "/interface/ovpn-client" and command == "monitor":
+            return self._cmd_monitor(path, args)
+        if path == "/certificate" and command == "import":
+            return self._cmd_import(args)
+        handler = {
+            "add": self._cmd_add, "set": self._cmd_set, "remove": self._cmd_remove, "unset": self._cmd_unset,
+            "enable": self._cmd_enable, "disable": self._cmd_enable, "comment": self._cmd_comment,
+            "move": self._cmd_move,
+        }.get(command)
+        if handler is None or (spec.kind == "interfaces" and command not in ("set", "enable", "disable", "comment")):
+            raise RouterError("no_such_command")
+        return handler(path, command, args)
+
+    def _changed(self, path):
+        self._save()
+        self.realiser.changed(self, path)
+        return [], {}, True
+
+    def _cmd_print(self, path, command, args, queries, proplist):
+        file_name = args.pop("file", None)
+        count_only = args.pop("count-only", None) is not None
+        allowed = self.command_args(path, command)
+        for arg in args:
+            if arg not in allowed:
+                raise RouterError("unknown_parameter")
+        rows = [row for row in self._print_rows(path) if evaluate_queries(queries, row)]
+        if file_name is not None:
+            self._print_to_file(file_name, rows)
+            return [], {}, True
+        if count_only:
+            return [], {"ret": str(len(rows))}, False
+        if proplist is not None:
+            wanted = [name for name in proplist.split(",") if name]
+            rows = [{key: row[key] for key in wanted if key in row} for row in rows]
+        return rows, {}, False
+
+    def _print_to_file(self, file_name, rows):
+        """RouterOS writes the listing to NAME.txt; RouterOS 6 users create files this way."""
+        name = file_name if file_name.endswith(".txt") else file_name + ".txt"
+        text = "\n".join(" ".join("%s=%s" % (k, v) for k, v in row.items() if k != ".id") for row in rows)
+        existing = [row for row in self.tables["/file"] if row.get("name") == name]
+        if existing:
+            existing[0]["contents"] = text
+        else:
+            self._insert("/file", self._file_values(name, text))
+        self._save()
+
+    def _file_values(self, name, contents):
+        extension = name.rsplit(".", 1)[1] if "." in name.rsplit("/", 1)[-1] else None
+        return {"name": name, "type": (".%s file" % extension) if extension else "file",
+                "creation-time": certs.format_time(_now(), self.ros7), "contents": contents}
+
+    def _cmd_get(self, path, args):
+        number = args.get("number")
+        value_name = args.get("value-name")
+        if MENUS[path].kind == "single":
+            row = self._single(path)
+        else:
+            if number is None:
+                raise RouterError("missing_value", arg="number")
+            table, index = self._find(path, number)
+            row = self._render(table, self.tables[table][index]) if path != "/interface" else \
+                next(e for _p, r, e in self._interfaces() if r is self.tables[table][index])
+        if value_name is None:
+            raise RouterError("missing_value", arg="value-name")
+        if value_name not in row:
+            raise RouterError("no_match", arg="value-name")
+        return [], {"ret": row[value_name]}, False
+
+    def _cmd_add(self, path, command, args):
+        spec = MENUS[path]
+        place_before = args.pop("place-before", None)
+        copy_from = args.pop("copy-from", None)
+        if place_before is not None and "place-before" not in (self.command_args(path, "add") or ()):
+            raise RouterError("unknown_parameter")
+        values, _unsets = self._parse_args(path, "add", args)
+        if copy_from is not None:
+            table, index = self._find(path, copy_from)
+            base = {k: v for k, v in self.tables[table][index].items() if k != ".id" and not k.startswith("_")}
+            base.update(values)
+            values = base
+        for required in spec.required:
+            if required not in values:
+                raise RouterError("missing_value", arg=required)
+        if spec.auto_name and "name" not in values:
+            taken = self.interface_names()
+            number = 1
+            while "%s%d" % (spec.auto_name, number) in taken:
+                number += 1
+            values["name"] = "%s%d" % (spec.auto_name, number)
+        self._check_unique(path, values, None)
+        if path == "/file":
+            values = dict(self._file_values(values["name"], values.get("contents", "")), **values)
+            values.pop("type", None) if values.get("type") == "file" else None
+            values["type"] = self._file_values(values["name"], "")["type"]
+        before = None
+        if place_before is not None:
+            table, before = self._find(path, place_before)
+        row = self._insert(path, values, before)
+        if path in ("/interface/ovpn-client", "/interface/bridge") and "mac-address" not in row:
+            number = int(row[".id"][1:], 16)
+            row["mac-address"] = "02:00:00:00:%02X:%02X" % (number >> 8 & 0xFF, number & 0xFF)
+        self._changed(path)
+        if path == "/file" and not releases.has_feature(self.release, "file_add_returns_id"):
+            return [], {}, True
+        return [], {"ret": row[".id"]}, True
+
+    def _check_unique(self, path, values, skip_id):
+        spec = MENUS[path]
+        if not spec.unique:
+            return
+        if spec.unique_error == "already_have_interface":
+            if values.get("name") is None:
+                return
+            for _p, row, entry in self._interfaces():
+                if row[".id"] != skip_id and entry["name"] == values["name"]:
+                    raise RouterError("already_have_interface")
+            return
+        key = tuple(values.get(name) for name in spec.unique)
+        for row in self.tables[path]:
+            if row[".id"] != skip_id and tuple(row.get(name) for name in spec.unique) == key:
+                raise RouterError(spec.unique_error)
+
+    def _guard_dynamic(self, row, removing=False):
+        if row.get("_builtin") == "true" or row.get("dynamic") == "true":
+            raise RouterError("cannot_remove_builtin" if removing else "cannot_change_dynamic")
+
+    def _cmd_set(self, path, command, args):
+        targets = self._targets(path, args)
+        for table, index in targets:
+            row = self.tables[table][index]
+            sub_args = dict(args)
+            changes, unsets = self._parse_args(table if path != "/interface" else "/interface", "set", sub_args)
+            if table == "/interface/ethernet" and row.get("_builtin") == "true" and "name" in changes:
+                raise RouterError("cannot_change_dynamic")
+            if table != "/interface/ethernet":
+                self._guard_dynamic(row)
+            candidate = dict(row)
+            candidate.update(changes)
+            for name in unsets:
+                candidate.pop(name, None)
+            for required in MENUS[table].required:
+                if required not in candidate:
+                    raise RouterError("missing_value", arg=required)
+            self._check_unique(table, candidate, row[".id"])
+            if "name" in changes and row.get("name") != changes["name"]:
+                self._rename_references(table, row.get("name"), changes["name"])
+            if table == "/file" and "name" in changes:
+                candidate["type"] = self._file_values(changes["name"], "")["type"]
+            row.clear()
+            row.update(candidate)
+        return self._changed(path)
+
+    def _rename_references(self, table, old, new):
+        """RouterOS references objects, not names: a rename shows up everywhere it is used."""
+        if table in _INTERFACE_MENUS:
+            pairs = [("/ip/address", "interface"), ("/ipv6/address", "interface"),
+                     ("/ip/firewall/mangle", "in-interface"), ("/ip/firewall/mangle", "out-interface"),
+                     ("/ip/firewall/nat", "in-interface"), ("/ip/firewall/nat", "out-interface"),
+                     ("/ip/route", "gateway"), ("/ipv6/route", "gateway")]
+        elif table == "/routing/table":
+            pairs = [("/ip/route", "routing-table"), ("/ipv6/route", "routing-table"),
+                     ("/ip/firewall/mangle", "new-routing-mark"), ("/ip/firewall/mangle", "routing-mark"),
+                     ("/ip/firewall/nat", "routing-mark")]
+        elif table == "/certificate":
+            pairs = [("/interface/ovpn-client", "certificate")]
+        else:
+            return
+        for menu, field in pairs:
+            for row in self.tables[menu]:
+                if row.get(field) == old:
+                    row[field] = new
+                elif row.get(field) == "!" + str(old):
+                    row[field] = "!" + new
+
+    def _cmd_unset(self, path, command, args):
+        value_name = args.pop("value-name", None)
+        targets = self._targets(path, args)
+        if value_name is None:
+            raise RouterError("missing_value", arg="value-name")
+        allowed = self.command_args(path, "set")
+        for name in value_name.split(","):
+            if name not in allowed:
+                raise RouterError("unknown_parameter")
+        for table, index in targets:
+            row = self.tables[table][index]
+            self._guard_dynamic(row)
+            for name in value_name.split(","):
+                if name in MENUS[table].required:
+                    raise RouterError("missing_value", arg=name)
+                row.pop(name, None)
+        return self._changed(path)
+
+    def _cmd_enable(self, path, command, args):
+        targets = self._targets(path, args)
+        for table, index in targets:
+            self.tables[table][index]["disabled"] = "true" if command == "disable" else "false"
+        return self._changed(path)
+
+    def _cmd_comment(self, path, command, args):
+        comment = args.pop("comment", "")
+        targets = self._targets(path, args)
+        for table, index in targets:
+            self.tables[table][index]["comment"] = comment
+        return self._changed(path)
+
+    def _cmd_remove(self, path, command, args):
+        targets = self._targets(path, args)
+        doomed = set()
+        for table, index in targets:
+            row = self.tables[table][index]
+            self._guard_dynamic(row, removing=True)
+            doomed.add(row[".id"])
+        self.tables[path] = [row for row in self.tables[path] if row[".id"] not in doomed]
+        return self._changed(path)
+
+    def _cmd_move(self, path, command, args):
+        destination = args.pop("destination", None)
+        targets = self._targets(path, args)
+        for arg in args:
+            raise RouterError("unknown_parameter")
+        rows = self.tables[path]
+        moving_ids = [rows[index][".id"] for _table, index in targets]
+        dest_id = None
+        if destination is not None:
+            _table, dest_index = self._find(path, destination)
+            dest_id = rows[dest_index][".id"]
+        moving = [row for row in rows if row[".id"] in moving_ids]
+        moving.sort(key=lambda row: moving_ids.index(row[".id"]))
+        remaining = [row for row in rows if row[".id"] not in moving_ids]
+        if dest_id is None or dest_id in moving_ids:
+            position = len(remaining) if dest_id is None else \
+                next((i for i, row in enumerate(remaining) if rows.index(row) > rows.index(moving[0])), len(remaining))
+        else:
+            position = next(i for i, row in enumerate(remaining) if row[".id"] == dest_id)
+        self.tables[path] = remaining[:position] + moving + remaining[position:]
+        return self._changed(path)
+
+    def monitor_values(self, path, args):
+        with self.lock:
+            targets = self._targets(path, dict(args))
+            result = []
+            for table, index in targets:
+                row = self.tables[table][index]
+                shown = self._render(table, row)
+                if shown.get("disabled") == "true":
+                    result.append({"status": "disabled"})
+                    continue
+                state = self.realiser.link_state(self, path, row)
+                if state:
+                    values = {"status": "connected", "uptime": state.get("uptime", "1s"),
+                              "encoding": "%s/%s" % (shown["cipher"], shown["auth"]), "mtu": shown["max-mtu"]}
+                    values.update({k: v for k, v in state.items() if k in ("local-address", "remote-address")})
+                    result.append(values)
+                else:
+                    result.append({"status": "connecting..."})
+            return result
+
+    def _cmd_monitor(self, path, args):
+        allowed = self.command_args(path, "monitor")
+        for arg in args:
+            if arg not in allowed and arg != ".id":
+                raise RouterError("unknown_parameter")
+        return self.monitor_values(path, args), {}, False
+
+    def _cmd_import(self, args):
+        allowed = self.command_args("/certificate", "import")
+        for arg in args:
+            if arg not in allowed:
+                raise RouterError("unknown_parameter")
+        file_name = args.get("file-name")
+        if not file_name:
+            raise RouterError("missing_value", arg="file-name")
+        trusted = args.get("trusted")
+        if trusted is not None:
+            trusted = self._check_value("/certificate", "import", "trusted", trusted)
+        files = [row for row in self.tables["/file"] if row.get("name") == file_name]
+        if not files:
+            raise RouterError("file_not_found")
+        bundle = certs.parse_pem_bundle(files[0].get("contents", "").encode("utf-8"), args.get("passphrase", ""))
+        now = _now()
+        imported = keys_imported = keys_orphan = 0
+        table = self.tables["/certificate"]
+        for cert in bundle.certificates:
+            fields = certs.certificate_fields(cert, self.ros7, now)
+            if any(row.get("fingerprint") == fields["fingerprint"] for row in table):
+                continue
+            base = args.get("name") or file_name
+            name = "%s_%d" % (base, 0)
+            number = 0
+            while any(row.get("name") == name for row in table):
+                number += 1
+                name = "%s_%d" % (base, number)
+            fields["name"] = name
+            fields["trusted"] = trusted or "true"
+            self._insert("/certificate", fields)
+            imported += 1
+        for key in bundle.keys:
+            public = certs.key_public_hex(key)
+            matches = [row for row in table if row.get("_public") == public]
+            if not matches:
+                keys_orphan += 1
+                continue
+            for row in matches:
+                if row.get("private-key") != "true":
+                    row["private-key"] = "true"
+                    keys_imported += 1
+        self._changed("/certificate")
+        return [{"certificates-imported": str(imported), "private-keys-imported": str(keys_imported),
+                 "files-imported": "1", "decryption-failures": str(bundle.decryption_failures),
+                 "keys-with-no-certificate": str(keys_orphan)}], {}, True
+
+    def snapshot(self):
+        with self.lock:
+            return copy.deepcopy(self.state())
