@@ -1,0 +1,78 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) tunnelworks
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    # The RouterOS API connection options, shared by every RouterOS module of the collection.
+    DOCUMENTATION = r"""
+options:
+  hostname:
+    description:
+      - Address or name of the router's API service.
+    type: str
+    required: true
+  username:
+    description:
+      - User name to log in with.
+    type: str
+    default: admin
+  password:
+    description:
+      - Password of O(username). Never logged.
+    type: str
+    default: ''
+  port:
+    description:
+      - API port. Defaults to V(8728), or V(8729) when O(tls=true).
+    type: int
+  tls:
+    description:
+      - Use the TLS API service (C(api-ssl)).
+    type: bool
+    default: false
+    aliases:
+      - ssl
+  validate_certs:
+    description:
+      - With O(tls=true), check the router's certificate against O(ca_path) (or the system CAs).
+      - A certificate that does not validate fails the task before anything is read or changed.
+    type: bool
+    default: true
+  validate_cert_hostname:
+    description:
+      - With O(tls=true) and O(validate_certs=true), also check that the certificate names O(hostname).
+    type: bool
+    default: false
+  ca_path:
+    description:
+      - PEM file with the CA that signed the router's API certificate.
+    type: path
+  timeout:
+    description:
+      - Seconds to wait for the connection and for each answer.
+    type: int
+    default: 10
+requirements:
+  - librouteros (Python library, on the controller)
+notes:
+  - "The modules run on the controller: use C(connection: local) (or C(ansible_connection: local)) for router hosts."
+  - The router's release is read from C(/system/resource); releases older than 6.49 or newer than the
+    collection's release table are refused, so that no setting is guessed.
+  - Set the options once for every module with C(module_defaults) and the action group
+    C(group/tunnelworks.ovpn6.routeros).
+"""
+
+    # Every RouterOS module of the collection plans from one read of the router, so check and
+    # diff mode are the same for all of them.
+    ATTRIBUTES = r"""
+attributes:
+  check_mode:
+    description: Reads the router and reports the changes a real run would make, without making them.
+    support: full
+  diff_mode:
+    description: Shows the entries the module owns before and after, secrets masked.
+    support: full
+"""

@@ -1,0 +1,259 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) tunnelworks
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The RouterOS API connection every module of the collection shares.
+
+One session per module run: connect, log in, read the release from /system/resource and
+refuse releases we do not speak. Every librouteros or socket error is turned into one of
+the exceptions below, whose messages name the router (host:port) and the rule broken, so
+modules only catch RouterOSError and call fail_json.
+"""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import traceback
+
+from ansible_collections.tunnelworks.ovpn6.plugins.module_utils import _releases
+
+LIBROUTEROS_IMPORT_ERROR = None
+try:
+    import librouteros
+    from librouteros.exceptions import ConnectionClosed, FatalError, LibRouterosError, MultiTrapError, TrapError
+except ImportError:  # pragma: no cover - reported by the module through missing_required_lib
+    LIBROUTEROS_IMPORT_ERROR = traceback.format_exc()
+
+
+# The connection options, the same names community.routeros uses; written once here and in
+# the doc fragment tunnelworks.ovpn6.routeros_api.
+CONNECTION_ARGUMENT_SPEC = dict(
+    hostname=dict(type="str", required=True),
+    username=dict(type="str", default="admin"),
+    password=dict(type="str", default="", no_log=True),
+    port=dict(type="int"),
+    tls=dict(type="bool", default=False, aliases=["ssl"]),
+    validate_certs=dict(type="bool", default=True),
+    validate_cert_hostname=dict(type="bool", default=False),
+    ca_path=dict(type="path"),
+    timeout=dict(type="int", default=10),
+)
+
+PLAIN_PORT = 8728
+TLS_PORT = 8729
+
+
+class RouterOSError(Exception):
+    """Base class: anything that went wrong talking to a router."""
+
+
+class RouterUnreachableError(RouterOSError):
+    """No TCP connection could be made."""
+
+
+class RouterLoginError(RouterOSError):
+    """The router refused the user name or password."""
+
+
+class RouterTLSError(RouterOSError):
+    """The TLS handshake failed, usually because the router's certificate did not validate."""
+
+
+class RouterConnectionLostError(RouterOSError):
+    """The connection broke after it had been made (mid-command)."""
+
+
+class RouterCommandError(RouterOSError):
+    """The router answered a command with !trap: it refused the command."""
+
+    def __init__(self, message, path=None, command=None, router_message=None):
+        super().__init__(message)
+        self.path = path
+        self.command = command
+        self.router_message = router_message
+
+
+class InvalidInputError(RouterOSError):
+    """Module input that breaks a rule; raised before anything is changed on the router."""
+
+
+class UnsupportedReleaseError(RouterOSError):
+    """The router runs a release this collection does not speak."""
+
+
+def to_text(value):
+    """librouteros turns 'yes'/'true' into True and digits into int: give back RouterOS words."""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return str(value)
+
+
+def _tls_context(params):
+    if params.get("validate_certs", True):
+        context = ssl.create_default_context(cafile=params.get("ca_path") or None)
+        context.check_hostname = bool(params.get("validate_cert_hostname"))
+    else:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+class RouterSession:
+    """A logged-in API connection to one router, with its release known.
+
+    ``sentences`` counts the sentences this session sent, for callers that report cost.
+    """
+
+    def __init__(self, api, host, port, version_text):
+        self.api = api
+        self.host = host
+        self.port = port
+        self.version_text = version_text
+        self.version = None
+        self.sentences = 0
+
+    @property
+    def where(self):
+        return "%s:%s" % (self.host, self.port)
+
+    @property
+    def release(self):
+        return ".".join(str(part) for part in self.version)
+
+    def has(self, feature):
+        return _releases.has_feature(self.version, feature)
+
+    def run(self, path, command, **arguments):
+        """Run ``<path>/<command>`` with ``=name=value`` arguments; return the rows as text dicts."""
+        words = ["=%s=%s" % (name, to_text(value)) for name, value in arguments.items()]
+        return self.raw(path, command, words)
+
+    def raw(self, path, command, words):
+        full = "%s/%s" % (path.rstrip("/"), command)
+        self.sentences += 1
+        try:
+            rows = list(self.api.rawCmd(full, *words))
+        except (TrapError, MultiTrapError) as exc:
+            raise RouterCommandError(
+                "router %s refused %s: %s" % (self.where, _describe(full, words), exc),
+                path=path,
+                command=command,
+                router_message=str(exc),
+            )
+        except FatalError as exc:
+            raise RouterConnectionLostError("router %s closed the connection during %s: %s" % (self.where, full, exc))
+        except (ConnectionClosed, OSError, LibRouterosError) as exc:
+            raise RouterConnectionLostError(
+                "lost the connection to router %s during %s: %s" % (self.where, full, exc or type(exc).__name__)
+            )
+        return [dict((key, to_text(value)) for key, value in row.items()) for row in rows]
+
+    def print_menu(self, path, proplist=None, query=None):
+        """One print of a menu; ``query`` is a list of API query words such as '?name=x'."""
+        words = []
+        if proplist:
+            words.append("=.proplist=%s" % ",".join(proplist))
+        words.extend(query or [])
+        return self.raw(path, "print", words)
+
+    def close(self):
+        try:
+            self.api.close()
+        except Exception:  # closing a broken socket must not hide the real error
+            pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+
+def _describe(full, words):
+    """A command for error messages, with secrets masked."""
+    shown = []
+    for word in words:
+        name = word[1:].split("=", 1)[0] if word.startswith("=") else ""
+        if name in SECRET_FIELDS:
+            shown.append("=%s=********" % name)
+        elif name == "contents":
+            shown.append("=contents=<%d bytes>" % (len(word) - len("=contents=")))
+        else:
+            shown.append(word)
+    return " ".join([full] + shown)
+
+
+# Fields whose values never appear in messages, changes or diffs.
+SECRET_FIELDS = frozenset(["password", "passphrase", "secret", "ipsec-secret", "key-passphrase", "ovpn-password"])
+
+
+def connect(params):
+    """Open a RouterSession from the module's connection options.
+
+    Raises RouterUnreachableError, RouterTLSError, RouterLoginError, UnsupportedReleaseError.
+    """
+    if LIBROUTEROS_IMPORT_ERROR:
+        raise RouterOSError("the Python library librouteros is required on the controller: %s" % LIBROUTEROS_IMPORT_ERROR)
+    host = params["hostname"]
+    tls = bool(params.get("tls"))
+    port = params.get("port") or (TLS_PORT if tls else PLAIN_PORT)
+    where = "%s:%s" % (host, port)
+    timeout = params.get("timeout") or 10
+    kwargs = dict(port=port, timeout=timeout)
+    if tls:
+        context = _tls_context(params)
+        server_hostname = host if context.check_hostname else None
+        kwargs["ssl_wrapper"] = lambda sock: context.wrap_socket(sock, server_hostname=server_hostname)
+    try:
+        api = librouteros.connect(host, params.get("username") or "admin", params.get("password") or "", **kwargs)
+    except ssl.SSLCertVerificationError as exc:
+        raise RouterTLSError(
+            "TLS certificate of router %s did not validate (%s); give ca_path the CA that signed the "
+            "router's API certificate, or set validate_certs=false" % (where, exc.verify_message or exc)
+        )
+    except ssl.SSLError as exc:
+        raise RouterTLSError("TLS handshake with router %s failed: %s" % (where, exc))
+    except (TrapError, MultiTrapError) as exc:
+        raise RouterLoginError(
+            "router %s refused the login of user %r: %s" % (where, params.get("username") or "admin", exc)
+        )
+    except socket.timeout:
+        raise RouterUnreachableError("router %s is unreachable: no answer within %s seconds" % (where, timeout))
+    except (ConnectionClosed, FatalError) as exc:
+        raise RouterUnreachableError("router %s closed the connection during login: %s" % (where, exc))
+    except (OSError, LibRouterosError) as exc:
+        raise RouterUnreachableError("router %s is unreachable: %s" % (where, exc))
+    session = RouterSession(api, host, port, None)
+    session.sentences = 1  # the login
+    try:
+        rows = session.print_menu("/system/resource", proplist=["version"])
+        session.version_text = rows[0].get("version", "") if rows else ""
+        try:
+            session.version = _releases.check_known(_releases.parse_version(session.version_text))
+        except _releases.UnknownReleaseError as exc:
+            raise UnsupportedReleaseError("router %s: %s" % (where, exc))
+    except Exception:
+        session.close()
+        raise
+    return session
+
+
+def run_module(module, ensure, params=None):
+    """The body every module of the collection shares.
+
+    Connect with the module's connection options, let ``ensure(session, params, check_mode)``
+    read and converge the router, and report its result; any RouterOSError becomes fail_json.
+    """
+    params = module.params if params is None else params
+    try:
+        with connect(params) as session:
+            result = ensure(session, params, module.check_mode)
+            result["release"] = session.release
+    except RouterOSError as exc:
+        module.fail_json(msg=str(exc), changes=[])
+    for warning in result.pop("warnings", []):
+        module.warn(warning)
+    module.exit_json(**result)

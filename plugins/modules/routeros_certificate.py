@@ -1,0 +1,107 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) tunnelworks
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: routeros_certificate
+short_description: Put a PEM certificate, its private key and its CA on a RouterOS router
+version_added: 0.1.0
+description:
+  - Writes the PEM texts into files on the router (C(/file add contents=) on RouterOS 7; on 6.49, which has
+    no C(/file add), C(/file print file=) then C(/file set contents=)), imports them with
+    C(/certificate import), removes the files and names the imports O(name) and O(ca_name).
+  - Idempotent by SHA-256 fingerprint. A changed certificate replaces the old one under the same name; the
+    old one is removed, no orphans are left. Files and imports left by an interrupted run are cleaned up.
+  - Only certificates named O(name) or O(ca_name) (and the module's own upload leftovers) are ever changed
+    or removed. A CA the user already has under another name is used as it is.
+extends_documentation_fragment:
+  - tunnelworks.ovpn6.routeros_api
+  - tunnelworks.ovpn6.routeros_api.attributes
+options:
+  name:
+    description: Name of the client certificate on the router.
+    type: str
+    required: true
+  certificate:
+    description: PEM text of the certificate (one certificate).
+    type: str
+  private_key:
+    description: PEM text of its private key, which may be encrypted with O(private_key_passphrase).
+    type: str
+  private_key_passphrase:
+    description: Passphrase of O(private_key). Never logged.
+    type: str
+  ca_certificate:
+    description: PEM text of the CA certificate (one certificate).
+    type: str
+  ca_name:
+    description: Name of the CA on the router. Default O(name) followed by C(-ca).
+    type: str
+  state:
+    description: V(absent) removes the certificates named O(name) and O(ca_name), and nothing else.
+    type: str
+    choices: [present, absent]
+    default: present
+notes:
+  - RouterOS 6.49 writes at most 4095 bytes into a file through the API, enough for RSA 2048 and EC keys.
+author:
+  - Tunnelworks (@tunnelworks)
+"""
+
+EXAMPLES = r"""
+- name: Client certificate and CA for the OpenVPN client
+  tunnelworks.ovpn6.routeros_certificate:
+    hostname: 192.0.2.1
+    password: "{{ router_password }}"
+    name: ovpn6-client
+    certificate: "{{ lookup('ansible.builtin.file', 'pki/rtr-a.crt') }}"
+    private_key: "{{ lookup('ansible.builtin.file', 'pki/rtr-a.key') }}"
+    ca_certificate: "{{ lookup('ansible.builtin.file', 'pki/ca.crt') }}"
+"""
+
+RETURN = r"""
+changes:
+  description: The operations planned (check mode) or made.
+  returned: always
+  type: list
+  elements: str
+fingerprints:
+  description: SHA-256 fingerprints of the certificates, by name on the router.
+  returned: success
+  type: dict
+release:
+  description: The RouterOS release the router runs.
+  returned: success
+  type: str
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._certificates import ensure
+from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._routeros import CONNECTION_ARGUMENT_SPEC, run_module
+
+
+def main():
+    argument_spec = dict(CONNECTION_ARGUMENT_SPEC)
+    argument_spec.update(
+        name=dict(type="str", required=True),
+        certificate=dict(type="str"),
+        private_key=dict(type="str", no_log=True),
+        private_key_passphrase=dict(type="str", no_log=True),
+        ca_certificate=dict(type="str"),
+        ca_name=dict(type="str"),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+    )
+    module = AnsibleModule(
+        argument_spec=argument_spec,
+        supports_check_mode=True,
+        required_together=[("certificate", "private_key")],
+    )
+    run_module(module, ensure)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,125 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) tunnelworks
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: routeros_owned_entries
+short_description: Own a set of entries in one RouterOS menu, leaving every other entry alone
+version_added: 0.1.0
+description:
+  - Makes the entries of one owner in one RouterOS menu exactly the given list.
+  - An entry belongs to owner C(X) when its comment is C(ovpn6:X:<key>); only such entries are ever
+    changed, moved or removed. Entries without that tag, the user's own, are never touched.
+  - One connection and one C(print) of the menu when nothing needs to change.
+extends_documentation_fragment:
+  - tunnelworks.ovpn6.routeros_api
+  - tunnelworks.ovpn6.routeros_api.attributes
+options:
+  path:
+    description:
+      - The menu, for example V(/interface/6to4), V(/ipv6/address), V(/ip/firewall/mangle).
+    type: str
+    required: true
+  owner:
+    description:
+      - The owner name in the comment tag C(ovpn6:<owner>:<key>). A word without C(:) or spaces.
+    type: str
+    required: true
+  entries:
+    description:
+      - The entries, as dicts of RouterOS field names and values.
+      - Each needs a C(key), unique within the owner; it becomes the comment tag. C(comment) itself is not allowed.
+      - Only the fields given are compared; give values as RouterOS prints them (yes/no, addresses and
+        protocol names or numbers are compared by meaning).
+    type: list
+    elements: dict
+    default: []
+  ordered:
+    description:
+      - Keep the entries in the given order, as one block per C(chain), first in the chain unless
+        O(place_before) says otherwise. For firewall menus.
+    type: bool
+    default: false
+  place_before:
+    description:
+      - With O(ordered=true), the comment or C(.id) of one of the user's entries; the block of its chain is
+        placed right before it. Other chains' blocks stay first in their chains.
+    type: str
+  state:
+    description:
+      - V(absent) removes every entry of O(owner) in O(path), and nothing else.
+    type: str
+    choices: [present, absent]
+    default: present
+author:
+  - Tunnelworks (@tunnelworks)
+"""
+
+EXAMPLES = r"""
+- name: The router end of the 6in4 tunnel
+  tunnelworks.ovpn6.routeros_owned_entries:
+    hostname: 192.0.2.1
+    password: "{{ router_password }}"
+    path: /interface/6to4
+    owner: sit
+    entries:
+      - key: hub
+        name: ovpn6-sit
+        local-address: 198.51.100.2
+        remote-address: 198.51.100.1
+        mtu: 1480
+
+- name: Remove everything the sit owner made in /ipv6/route
+  tunnelworks.ovpn6.routeros_owned_entries:
+    hostname: 192.0.2.1
+    password: "{{ router_password }}"
+    path: /ipv6/route
+    owner: sit
+    state: absent
+"""
+
+RETURN = r"""
+changes:
+  description: The operations planned (check mode) or made, in order, with secrets masked.
+  returned: always
+  type: list
+  elements: str
+  sample: ["add /interface/6to4 name=ovpn6-sit mtu=1480 comment=ovpn6:sit:hub"]
+release:
+  description: The RouterOS release the router runs.
+  returned: success
+  type: str
+  sample: 7.16.0
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._routeros import CONNECTION_ARGUMENT_SPEC, run_module
+from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._sync import MenuSpec, sync
+
+
+def ensure_entries(session, params, check_mode):
+    spec = MenuSpec(params["path"], params["owner"], params["entries"], ordered=params["ordered"],
+                    place_before=params["place_before"], state=params["state"])
+    return sync(session, [spec], check_mode)
+
+
+def main():
+    argument_spec = dict(CONNECTION_ARGUMENT_SPEC)
+    argument_spec.update(
+        path=dict(type="str", required=True),
+        owner=dict(type="str", required=True),
+        entries=dict(type="list", elements="dict", default=[]),
+        ordered=dict(type="bool", default=False),
+        place_before=dict(type="str"),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    run_module(module, ensure_entries)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,199 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) tunnelworks
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: routeros_policy_routing
+short_description: Send a RouterOS LAN through the VPN by default, with exceptions that go out directly
+version_added: 0.1.0
+description:
+  - Builds the seed's policy routing in the router's dialect. On RouterOS 6.49 a routing mark
+    (C(new-routing-mark) on mangle, C(routing-mark) on the route); on 7.x a C(/routing/table) with
+    C(fib) first, then C(new-routing-mark) on mangle and C(routing-table) on the route.
+  - An ordered block of mangle rules (O(rules), data, by default the seed's), placed first in its
+    chains or before O(mangle_place_before); a default route through O(tunnel_interface) for marked
+    traffic; masquerade for traffic that leaves by O(wan_interface) with a VPN source address.
+  - Every entry is tagged C(ovpn6:<owner>:<key>); the user's own mangle rules, routes, NAT rules and
+    tables are never changed, and O(state=absent) removes only tagged entries.
+  - Bad input (a port, protocol or address a rule cannot have, a LAN or WAN interface the router does
+    not have, a tunnel interface that does not exist yet outside check mode) fails before anything is changed.
+extends_documentation_fragment:
+  - tunnelworks.ovpn6.routeros_api
+  - tunnelworks.ovpn6.routeros_api.attributes
+options:
+  table:
+    description: Routing mark (6.49) or routing table (7.x) for traffic that goes through the VPN.
+    type: str
+    default: ovpn6
+  tunnel_interface:
+    description: The ovpn-client interface; gateway of the marked default route. Required with O(state=present).
+    type: str
+  lan_interface:
+    description: The LAN interface (must exist); rules with C(from_lan) match traffic coming in on it.
+    type: str
+    default: bridge
+  wan_interface:
+    description: The WAN interface (must exist); masquerade applies to traffic leaving by it.
+    type: str
+    default: ether1
+  hub_address:
+    description: The hub's public IPv4 address; the default rules send SSH to it directly.
+    type: str
+  rules:
+    description:
+      - The mangle rules, in order. Later rules override earlier ones (all pass through).
+      - Default, the seed's rules, C(lan-via-vpn), C(ssh-to-hub-direct) (with O(hub_address)),
+        C(http-direct), C(dns-direct), C(sit-via-vpn) (protocol 41 from the router itself).
+    type: list
+    elements: dict
+    suboptions:
+      key:
+        description: Unique name of the rule, used in its comment tag.
+        type: str
+        required: true
+      route:
+        description: V(vpn) marks for the tunnel, V(direct) for the main table (straight out of the WAN).
+        type: str
+        choices: [vpn, direct]
+        default: vpn
+      chain:
+        description: V(prerouting) for LAN traffic, V(output) for the router's own.
+        type: str
+        choices: [prerouting, output]
+        default: prerouting
+      from_lan:
+        description: Match traffic that comes in on O(lan_interface).
+        type: bool
+        default: false
+      protocol:
+        description: IP protocol name (tcp, udp, ipv6-encap, ...) or number 0-255.
+        type: str
+      src_address:
+        description: IPv4 address or network.
+        type: str
+      dst_address:
+        description: IPv4 address or network.
+        type: str
+      src_port:
+        description: Port, range or comma list; needs a port protocol.
+        type: str
+      dst_port:
+        description: Port, range or comma list; needs a port protocol.
+        type: str
+      in_interface:
+        description: Interface the traffic comes in on.
+        type: str
+      out_interface:
+        description: Interface the traffic leaves by.
+        type: str
+  masquerade_src_addresses:
+    description: VPN source networks (the VPN network, the LAN's routed prefix) masqueraded when leaving by the WAN.
+    type: list
+    elements: str
+    default: []
+  mangle_place_before:
+    description: Comment or C(.id) of one of the user's mangle rules to place the block before.
+    type: str
+  nat_place_before:
+    description: Comment or C(.id) of one of the user's NAT rules to place the masquerade rules before.
+    type: str
+  owner:
+    description: Owner name in the ownership tag.
+    type: str
+    default: policy
+  state:
+    description: V(absent) removes every entry of O(owner) in these menus, and nothing else.
+    type: str
+    choices: [present, absent]
+    default: present
+author:
+  - Tunnelworks (@tunnelworks)
+"""
+
+EXAMPLES = r"""
+- name: LAN through the VPN, seed's exceptions direct
+  tunnelworks.ovpn6.routeros_policy_routing:
+    hostname: 192.0.2.1
+    password: "{{ router_password }}"
+    tunnel_interface: ovpn6
+    hub_address: 203.0.113.10
+    masquerade_src_addresses: [198.51.100.0/24]
+
+- name: Own rules instead of the seed's
+  tunnelworks.ovpn6.routeros_policy_routing:
+    hostname: 192.0.2.1
+    password: "{{ router_password }}"
+    tunnel_interface: ovpn6
+    rules:
+      - {key: lan-via-vpn, from_lan: true}
+      - {key: https-direct, from_lan: true, protocol: tcp, dst_port: "443", route: direct}
+"""
+
+RETURN = r"""
+changes:
+  description: The operations planned (check mode) or made, in order.
+  returned: always
+  type: list
+  elements: str
+routing:
+  description: V(mark) on 6.49, V(table) on 7.x.
+  returned: when state is present
+  type: str
+release:
+  description: The RouterOS release the router runs.
+  returned: success
+  type: str
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._policy_routing import ensure
+from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._routeros import CONNECTION_ARGUMENT_SPEC, run_module
+
+
+def main():
+    rule_options = dict(
+        key=dict(type="str", required=True, no_log=False),
+        route=dict(type="str", choices=["vpn", "direct"], default="vpn"),
+        chain=dict(type="str", choices=["prerouting", "output"], default="prerouting"),
+        from_lan=dict(type="bool", default=False),
+        protocol=dict(type="str"),
+        src_address=dict(type="str"),
+        dst_address=dict(type="str"),
+        src_port=dict(type="str"),
+        dst_port=dict(type="str"),
+        in_interface=dict(type="str"),
+        out_interface=dict(type="str"),
+    )
+    argument_spec = dict(CONNECTION_ARGUMENT_SPEC)
+    argument_spec.update(
+        table=dict(type="str", default="ovpn6"),
+        tunnel_interface=dict(type="str"),
+        lan_interface=dict(type="str", default="bridge"),
+        wan_interface=dict(type="str", default="ether1"),
+        hub_address=dict(type="str"),
+        rules=dict(type="list", elements="dict", options=rule_options),
+        masquerade_src_addresses=dict(type="list", elements="str", default=[]),
+        mangle_place_before=dict(type="str"),
+        nat_place_before=dict(type="str"),
+        owner=dict(type="str", default="policy"),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+    )
+    module = AnsibleModule(
+        argument_spec=argument_spec,
+        supports_check_mode=True,
+        required_if=[("state", "present", ("tunnel_interface",))],
+    )
+    params = dict(module.params)
+    if params["rules"] is not None:
+        # Drop the unset suboptions so a rule holds only what was asked.
+        params["rules"] = [dict((name, value) for name, value in rule.items() if value is not None)
+                           for rule in params["rules"]]
+    run_module(module, ensure, params)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,188 @@
+# Copyright (c) tunnelworks
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Router-side benchmark: the mikrotik_ovpn_client role against N emulated routers, beside the same
+desired state written as community.routeros.api_modify tasks.
+
+All routers run in this process (one emulator, one port per router); ansible-playbook runs as a
+subprocess. For each N, each variant, a first converge from factory and a no-op re-run; prints wall
+time, tasks run per router and API sentences per router (the emulator's counters). Figures only; no
+timed assertions.
+
+    .venv/bin/python tests/bench/bench_router_side.py [--routers 1,10,50] [--release 7.16] [--forks 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+CHECKOUT = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(CHECKOUT / ".build" / "collections"), str(CHECKOUT / "tests" / "lab")]
+
+import yaml  # noqa: E402
+
+from routeros_emu.testing import start_fleet  # noqa: E402
+
+HUB = "203.0.113.10"
+ROLE_PLAY = [{"name": "Router side (role)", "hosts": "ovpn6_routers", "gather_facts": False,
+              "roles": [{"role": "tunnelworks.ovpn6.mikrotik_ovpn_client"}]}]
+
+
+def api_modify_play(release):
+    """The role's desired state, written the way community.routeros users write it."""
+    ros7 = not release.startswith("6.")
+    conn = {"hostname": "{{ ansible_host }}", "port": "{{ ovpn6_routeros_port }}", "username": "admin",
+            "password": "{{ ovpn6_routeros_password }}"}
+    lan_rule = {"chain": "prerouting", "action": "mark-routing", "new-routing-mark": "ovpn6", "passthrough": True,
+                "in-interface": "bridge", "comment": "lan-via-vpn"}
+
+    def direct(comment, protocol, port, dst=None):
+        rule = {"chain": "prerouting", "action": "mark-routing", "new-routing-mark": "main", "passthrough": True,
+                "in-interface": "bridge", "protocol": protocol, "dst-port": port, "comment": comment}
+        if dst:
+            rule["dst-address"] = dst
+        return rule
+
+    mangle = [lan_rule, direct("ssh-to-hub-direct", "tcp", "22", HUB), direct("http-direct", "tcp", "80"),
+              direct("dns-direct", "udp", "53"),
+              {"chain": "output", "action": "mark-routing", "new-routing-mark": "ovpn6", "passthrough": True,
+               "protocol": "ipv6-encap", "comment": "sit-via-vpn"}]
+    route = {"dst-address": "0.0.0.0/0", "gateway": "ovpn6", "comment": "default-via-vpn"}
+    route["routing-table" if ros7 else "routing-mark"] = "ovpn6"
+    client = {"name": "ovpn6", "connect-to": HUB, "port": 1194, "mode": "ip", "user": "{{ inventory_hostname }}",
+              "password": "{{ inventory_hostname }}", "certificate": "ovpn6-client",
+              "cipher": "aes256-cbc" if ros7 else "aes256", "auth": "sha256" if ros7 else "sha1",
+              "add-default-route": False, "comment": "ovpn6"}
+    if ros7:
+        client.update({"protocol": "tcp", "verify-server-certificate": True})
+    nat = [{"chain": "srcnat", "action": "masquerade", "src-address": source, "out-interface": "ether1",
+            "comment": "masquerade"} for source in ("198.51.100.0/24", "{{ ovpn6_lan_ipv4_prefix }}")]
+
+    def modify(name, path, data):
+        return {"name": name, "community.routeros.api_modify": {
+            "path": path, "data": data, "handle_absent_entries": "ignore", "handle_entries_content": "ignore"}}
+
+    tasks = [{"name": "Certificates (no api_modify equivalent: the collection's module)",
+              "tunnelworks.ovpn6.routeros_certificate": {
+                  "name": "ovpn6-client", "ca_name": "ovpn6-ca", "certificate": "{{ bench_cert }}",
+                  "private_key": "{{ bench_key }}", "ca_certificate": "{{ bench_ca }}"}},
+             modify("OpenVPN client", "interface ovpn-client", [client])]
+    if ros7:
+        tasks.append(modify("Routing table", "routing table", [{"name": "ovpn6", "fib": "", "comment": "ovpn6"}]))
+    tasks += [modify("Mangle", "ip firewall mangle", mangle), modify("Route", "ip route", [route]),
+              modify("NAT", "ip firewall nat", nat)]
+    return [{"name": "Router side (api_modify)", "hosts": "ovpn6_routers", "gather_facts": False,
+             "module_defaults": {"group/community.routeros.api": conn, "group/tunnelworks.ovpn6.routeros": conn},
+             "tasks": tasks}]
+
+
+def make_pki():
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = datetime.datetime.now(datetime.timezone.utc)
+
+    def cert(cn, key, issuer_key, issuer, ca):
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+        return (x509.CertificateBuilder().subject_name(name).issuer_name(issuer or name).public_key(key.public_key())
+                .serial_number(x509.random_serial_number()).not_valid_before(now)
+                .not_valid_after(now + datetime.timedelta(days=1))
+                .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+                .sign(issuer_key, hashes.SHA256()))
+
+    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca = cert("bench CA", ca_key, ca_key, None, True)
+    client = cert("bench router", key, ca_key, ca.subject, False)
+    return {"ca": ca.public_bytes(serialization.Encoding.PEM).decode(),
+            "cert": client.public_bytes(serialization.Encoding.PEM).decode(),
+            "key": key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                     serialization.NoEncryption()).decode()}
+
+
+def inventory(routers):
+    hosts = {}
+    for index, router in enumerate(routers):
+        hosts["rtr-%d" % (index + 1)] = {
+            "ansible_connection": "local", "ansible_python_interpreter": sys.executable, "ansible_host": router.host,
+            "ovpn6_routeros_port": router.port, "ovpn6_routeros_password": router.password,
+            "ovpn6_site_id": index + 1, "ovpn6_lan_ipv4_prefix": "10.%d.%d.0/24" % divmod(index, 256)}
+    return {"all": {"vars": {"ovpn6_ipv6_allocation": "2001:db8:100::/48", "ovpn6_vpn_ipv4_network": "198.51.100.0/24"},
+                    "children": {"ovpn6_hubs": {"hosts": {"hub": {"ovpn6_hub_public_address": HUB}}},
+                                 "ovpn6_routers": {"hosts": hosts}}}}
+
+
+def run(workdir, play, inventory_data, extra_vars, forks):
+    (workdir / "play.yml").write_text(yaml.safe_dump(play, sort_keys=False))
+    (workdir / "inventory.yml").write_text(yaml.safe_dump(inventory_data))
+    (workdir / "vars.json").write_text(json.dumps(extra_vars))
+    env = dict(os.environ, ANSIBLE_CONFIG=str(CHECKOUT / "ansible.cfg"), ANSIBLE_STDOUT_CALLBACK="ansible.posix.json",
+               ANSIBLE_FORKS=str(forks), ANSIBLE_LOCAL_TEMP=str(workdir / "tmp"), ANSIBLE_NOCOLOR="1")
+    command = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(workdir / "inventory.yml"),
+               str(workdir / "play.yml"), "-e", "@%s" % (workdir / "vars.json")]
+    started = time.monotonic()
+    # check=False: a failed task makes ansible-playbook exit non-zero; the failures are counted from its JSON below.
+    proc = subprocess.run(command, cwd=str(CHECKOUT), env=env, capture_output=True, text=True, check=False)
+    wall = time.monotonic() - started
+    data = json.loads(proc.stdout[proc.stdout.find("{"):])
+    ran = changed = failed = 0
+    for play_result in data["plays"]:
+        for task in play_result["tasks"]:
+            for result in task["hosts"].values():
+                if result.get("skipped"):
+                    continue
+                ran += 1
+                changed += bool(result.get("changed"))
+                failed += bool(result.get("failed"))
+                if result.get("failed"):
+                    print("   failed: %s: %s" % (task["task"]["name"], str(result.get("msg")).splitlines()[0][:300]),
+                          file=sys.stderr)
+    return wall, ran, changed, failed
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", maxsplit=1)[0])
+    parser.add_argument("--routers", default="1,10,50")
+    parser.add_argument("--release", default="7.16")
+    parser.add_argument("--forks", type=int, default=10)
+    args = parser.parse_args()
+    pki = make_pki()
+    print("router side, RouterOS %s, forks %d (one emulator process, ansible-playbook as a subprocess)"
+          % (args.release, args.forks))
+    print("%-10s %4s %-12s %8s %10s %12s %12s %8s" % ("variant", "N", "run", "wall s", "tasks/rtr", "changed/rtr",
+                                                      "sentences/rtr", "failed"))
+    for count in [int(part) for part in args.routers.split(",")]:
+        for variant in ("role", "api_modify"):
+            routers = start_fleet(count, release=args.release, password="bench-secret")
+            try:
+                hosts = inventory(routers)
+                if variant == "role":
+                    play = ROLE_PLAY
+                    extra = {"mikrotik_ovpn_client_certificate": pki["cert"], "mikrotik_ovpn_client_private_key": pki["key"],
+                             "mikrotik_ovpn_client_ca_certificate": pki["ca"]}
+                else:
+                    play = api_modify_play(args.release)
+                    extra = {"bench_cert": pki["cert"], "bench_key": pki["key"], "bench_ca": pki["ca"]}
+                for label in ("converge", "no-op"):
+                    before = sum(router.stats()["sentences"] for router in routers)
+                    with tempfile.TemporaryDirectory(prefix="ovpn6-bench-") as workdir:
+                        wall, ran, changed, failed = run(Path(workdir), play, hosts, extra, args.forks)
+                    sentences = sum(router.stats()["sentences"] for router in routers) - before
+                    print("%-10s %4d %-12s %8.1f %10.1f %12.1f %12.1f %8d" % (
+                        variant, count, label, wall, ran / count, changed / count, sentences / count, failed),
+                        flush=True)
+            finally:
+                for router in routers:
+                    router.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+# Copyright (c) tunnelworks
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The module_utils directly, with the real librouteros over real sockets against the emulator.
+
+Faster than playbooks for what needs many runs: a connection dropped at every point of an apply, the
+cost of a no-op run, certificate replacement.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.tunnelworks.ovpn6.plugins.module_utils import _certificates, _ovpn_client, _policy_routing
+from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._routeros import RouterConnectionLostError, connect
+from routeros_emu.testing import EmulatedRouter
+from routerside_lab import HUB_ADDRESS, add_user_config, is_ours, our_rows, user_rows
+
+POLICY = dict(table="ovpn6", tunnel_interface="ovpn6", lan_interface="bridge", wan_interface="ether1",
+              hub_address=HUB_ADDRESS, rules=None, masquerade_src_addresses=["198.51.100.0/24", "192.0.2.0/26"],
+              state="present")
+OVPN = dict(name="ovpn6", connect_to=HUB_ADDRESS, connect_port=1194, ovpn_user="rtr-a", ovpn_password="x",
+            certificate="ovpn6-client", cipher_strength=256, cipher_mode="cbc", auth=None,
+            verify_server_certificate=True, transport="tcp", mode="ip", state="present")
+
+
+def _certificate_params(pki, cert="cert", key="key"):
+    return dict(name="ovpn6-client", certificate=pki[cert], private_key=pki[key],
+                private_key_passphrase=pki["passphrase"] if key == "key" else None,
+                ca_certificate=pki["ca"], ca_name="ovpn6-ca", state="present")
+
+
+def _converge(router, pki, check_mode=False):
+    """Certificates, client, policy, as the role does them, each with its own connection."""
+    results = []
+    for module_utils, params in ((_certificates, _certificate_params(pki)), (_ovpn_client, OVPN),
+                                 (_policy_routing, POLICY)):
+        with connect(router.module_args()) as session:
+            results.append(module_utils.ensure(session, params, check_mode))
+    return results
+
+
+@pytest.mark.parametrize("step, drop_after", [(0, 5), (0, 7), (0, 9), (0, 12), (2, 8), (2, 10), (2, 13)])
+def test_dropped_connection_mid_apply_then_converges(lab_router, pki, step, drop_after):
+    """The connection of one step (0 certificates, 2 policy routing) drops after ``drop_after`` sentences."""
+    router = lab_router
+    add_user_config(router, pki)
+    users = user_rows(router)
+    with EmulatedRouter(release=router.release, password="x") as reference:
+        _converge(reference, pki)
+        wanted = our_rows(reference)
+    steps = ((_certificates, _certificate_params(pki)), (_ovpn_client, OVPN), (_policy_routing, POLICY))
+    for module_utils, params in steps[:step]:
+        with connect(router.module_args()) as session:
+            module_utils.ensure(session, params, False)
+    before_fault = router.router.snapshot()
+    router.inject_fault(drop_after_sentences=drop_after)
+    module_utils, params = steps[step]
+    with pytest.raises(RouterConnectionLostError, match="127.0.0.1:%d" % router.port):
+        with connect(router.module_args()) as session:
+            module_utils.ensure(session, params, False)
+    router.inject_fault(drop_after_sentences=None)
+    assert router.router.snapshot() != before_fault, "nothing was applied before the drop: the test proves nothing"
+    assert any(result["changed"] for result in _converge(router, pki))
+    assert not any(result["changed"] for result in _converge(router, pki))
+    assert our_rows(router) == wanted
+    assert user_rows(router) == users
+    assert not [row for row in router.rows("/file") if row["name"].startswith("ovpn6-")]
+
+
+def test_noop_run_costs_one_connection_and_one_print_per_menu(lab_router, pki):
+    router = lab_router
+    _converge(router, pki)
+    menus = 4 if router.release.startswith("6.") else 5  # /interface, mangle, route, nat (+ /routing/table)
+    before = router.stats()
+    with connect(router.module_args()) as session:
+        result = _policy_routing.ensure(session, POLICY, False)
+        sent = session.sentences
+    after = router.stats()
+    assert not result["changed"]
+    assert after["connections"] - before["connections"] == 1
+    # login, /system/resource, then one print per menu
+    assert sent == after["sentences"] - before["sentences"] == 2 + menus
+
+
+def test_certificate_replacement_leaves_no_orphans_and_check_mode_matches(lab_router, pki):
+    router = lab_router
+    add_user_config(router, pki)
+    users = user_rows(router)["/certificate"]
+    first = _converge(router, pki)[0]
+    assert first["changed"] and first["fingerprints"]["ovpn6-client"]
+    params = _certificate_params(pki, "cert2", "key2")
+    with connect(router.module_args()) as session:
+        checked = _certificates.ensure(session, params, True)
+    with connect(router.module_args()) as session:
+        replaced = _certificates.ensure(session, params, False)
+    assert checked["changes"] == replaced["changes"] and checked["diff"] == replaced["diff"]
+    assert [change.split()[0] for change in replaced["changes"]] == ["remove", "import"]
+    ours = [row for row in router.rows("/certificate") if row not in users]
+    assert sorted((row["name"], row["fingerprint"], row["private-key"]) for row in ours) == sorted([
+        ("ovpn6-ca", first["fingerprints"]["ovpn6-ca"], "false"),
+        ("ovpn6-client", replaced["fingerprints"]["ovpn6-client"], "true")])
+    assert user_rows(router)["/certificate"] == users
+    assert not router.rows("/file") or not [row for row in router.rows("/file") if row["name"].startswith("ovpn6-")]
+    with connect(router.module_args()) as session:
+        assert _certificates.ensure(session, params, False)["changed"] is False
+    # the ovpn-client still names the certificate it uses
+    _converge(router, dict(pki, cert=pki["cert2"], key=pki["key2"]))
+    client = [row for row in router.rows("/interface/ovpn-client") if is_ours(row)]
+    assert client[0]["certificate"] == "ovpn6-client"
