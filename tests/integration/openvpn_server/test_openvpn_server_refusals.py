@@ -1,0 +1,28 @@
+# Copyright (c) tunnelworks
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Refusals the role makes before it changes anything, on a host at hand: this controller has no systemd."""
+
+from __future__ import annotations
+
+import os
+
+from hub_inventory import hub_inventory
+
+PLAY = """
+- hosts: ovpn6_hubs
+  roles:
+    - role: tunnelworks.ovpn6.openvpn_server
+"""
+
+
+def test_hub_without_systemd_is_refused_and_nothing_is_made(tmp_path, run_playbook):
+    assert not os.path.isdir("/run/systemd/system"), "this test needs a host without systemd (the controller)"
+    pki = tmp_path / "pki"
+    inventory = hub_inventory(routers={"rtr-a": {"ovpn6_site_id": 1}}, hub_vars={"openvpn_server_pki_dir": str(pki)})
+    run = run_playbook(PLAY, inventory=inventory)
+    assert run.rc != 0
+    assert any("not systemd" in str(task.msg) and "Nothing was changed" in str(task.msg) for task in run.failed), (
+        run.stdout[-4000:])
+    assert run.changed == []
+    assert not pki.exists()
+    assert not os.path.exists("/etc/openvpn/server/ovpn6-tcp.conf")

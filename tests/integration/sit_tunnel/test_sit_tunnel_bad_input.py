@@ -1,0 +1,65 @@
+# Copyright (c) tunnelworks
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""sit_tunnel refuses bad input with a clear message and writes nothing (hub end run on the controller)."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+PLAY = """
+- name: Hub end of the 6in4 tunnels
+  hosts: all:!ovpn6_routers
+  gather_facts: false
+  roles:
+    - role: tunnelworks.ovpn6.sit_tunnel
+"""
+
+
+def _inventory(networkd_dir, hub_group="ovpn6_hubs", routers=None, **hub_vars):
+    routers = {"rtr-a": {"ovpn6_site_id": 1}, "rtr-b": {"ovpn6_site_id": 2}} if routers is None else routers
+    hub = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable,
+           "sit_tunnel_networkd_dir": str(networkd_dir), **hub_vars}
+    groups = {"ovpn6_routers": {"hosts": {name: {"ansible_connection": "local", **v} for name, v in routers.items()}}}
+    groups[hub_group] = {"hosts": {"hub-local": hub}}
+    return {"all": {"vars": {"ovpn6_ipv6_allocation": "2001:db8:100::/48",
+                             "ovpn6_vpn_ipv4_network": "198.51.100.0/24"},
+                    "children": groups}}
+
+
+def _controller_service_manager(run_playbook):
+    run = run_playbook("""
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Service manager
+      ansible.builtin.setup:
+        gather_subset: ["!all", "!min", service_mgr]
+""")
+    return run.task("Service manager").result["ansible_facts"]["ansible_service_mgr"]
+
+
+def test_host_without_systemd_is_refused(tmp_path, run_playbook):
+    manager = _controller_service_manager(run_playbook)
+    # the premise of this case: the controller of this lab does not boot with systemd
+    assert manager != "systemd", "the controller runs systemd; this case needs a host without it"
+    run = run_playbook(PLAY, inventory=_inventory(tmp_path / "network"))
+    assert run.rc != 0
+    (failure,) = run.failed
+    assert "needs systemd" in failure.msg and f"'{manager}'" in failure.msg and "hub-local" in failure.msg
+    assert not (tmp_path / "network").exists()
+
+
+@pytest.mark.parametrize("case, inventory_args, message", [
+    ("router listed twice", {"sit_tunnel_routers": ["rtr-a", "rtr-b", "rtr-a"]}, "'rtr-a' is listed more than once"),
+    ("router without site id", {"routers": {"rtr-a": {"ovpn6_site_id": 1}, "rtr-b": {}}}, "'rtr-b' has no ovpn6_site_id"),
+    ("duplicate site id", {"routers": {"rtr-a": {"ovpn6_site_id": 1}, "rtr-b": {"ovpn6_site_id": 1}}}, "1"),
+    ("host in no ovpn6 group", {"hub_group": "elsewhere"}, "is in neither ovpn6_hubs nor ovpn6_routers"),
+    ("bad state", {"sit_tunnel_state": "gone"}, "sit_tunnel_state"),
+])
+def test_bad_input_changes_nothing(tmp_path, run_playbook, case, inventory_args, message):
+    run = run_playbook(PLAY, inventory=_inventory(tmp_path / "network", **inventory_args))
+    assert run.rc != 0, case
+    assert any(message in str(t.msg) for t in run.failed), (case, [t.msg for t in run.failed])
+    assert not (tmp_path / "network").exists()
