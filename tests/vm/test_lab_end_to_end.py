@@ -1,0 +1,144 @@
+"""The whole lab under faults (marked vm, slow): the network comes back by itself, and removing a router
+from the inventory removes exactly that router from the hub.
+
+One lab instance (its own VM, `pytest-e2e-<pid>`) is built with `python -m ovpn6lab up` and converged
+with playbooks/site.yml once; the tests then run in file order, each leaving the network up again.
+Run: .venv/bin/pytest -m vm -s tests/vm/test_lab_end_to_end.py (about 20 minutes under TCG).
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import shutil
+import time
+
+import librouteros
+import pytest
+import yaml
+
+from ovpn6lab import __main__ as ovpn6lab
+
+pytestmark = [pytest.mark.vm, pytest.mark.slow]
+
+INVENTORY = ovpn6lab.INVENTORY
+HUB_VARS = yaml.safe_load((INVENTORY / "group_vars" / "ovpn6_hubs.yml").read_text())
+ROUTER_VARS = yaml.safe_load((INVENTORY / "group_vars" / "ovpn6_routers.yml").read_text())
+RTR_A = yaml.safe_load((INVENTORY / "host_vars" / "rtr-a.yml").read_text())["ovpn6_lab_router"]
+BEHIND_HUB_V6 = HUB_VARS["ovpn6_lab_hubnet"]["addresses"][1].split("/")[0]
+KEEPALIVE_TIMEOUT = HUB_VARS["openvpn_server_keepalive_timeout"]
+# What the emulator reports that is not configuration (counters, uptime, link state).
+VOLATILE = {"bytes", "packets", "running", "uptime", "actual-mtu", "creation-time", "invalid", "expired", "days-valid"}
+
+
+def _ping6_from_pc(vm) -> bool:
+    command = f"ip netns exec {RTR_A['pc']['netns']} ping -6 -c 1 -W 1 {BEHIND_HUB_V6}"
+    return vm.ssh(command, check=False, timeout=20).returncode == 0
+
+
+def _seconds_until_back(vm, limit: float) -> float:
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        if _ping6_from_pc(vm):
+            return round(time.monotonic() - started, 1)
+        time.sleep(0.5)
+    raise AssertionError(f"ping6 from the PC to {BEHIND_HUB_V6} did not come back within {limit} s")
+
+
+def _api(vm, router: str):
+    return librouteros.connect(host="127.0.0.1", port=vm.forward_port(router), username="admin",
+                               password=ROUTER_VARS["ovpn6_routeros_password"], timeout=20)
+
+
+def _configuration(vm, router: str) -> dict:
+    api = _api(vm, router)
+    try:
+        menus = ("interface/ovpn-client", "interface/6to4", "ip/address", "ipv6/address", "ip/route", "ipv6/route",
+                 "ip/firewall/mangle", "ip/firewall/nat", "certificate")
+        return {menu: [{k: v for k, v in row.items() if k not in VOLATILE} for row in api.path(*menu.split("/"))]
+                for menu in menus}
+    finally:
+        api.close()
+
+
+@pytest.fixture(scope="module")
+def lab():
+    previous = os.environ.get("OVPN6_LAB_VM")
+    os.environ["OVPN6_LAB_VM"] = f"pytest-e2e-{os.getpid()}"
+    vm = ovpn6lab.lab_vm()
+    vm.reset()
+    try:
+        print("lab up:", ovpn6lab.up())
+        ovpn6lab.ansible_playbook(str(ovpn6lab.CHECKOUT / "playbooks" / "site.yml"))
+        assert _seconds_until_back(vm, 120) >= 0
+        yield vm
+    finally:
+        vm.destroy()
+        if previous is None:
+            os.environ.pop("OVPN6_LAB_VM", None)
+        else:
+            os.environ["OVPN6_LAB_VM"] = previous
+
+
+def test_openvpn_restart_on_the_hub_heals_within_the_keepalive_window(lab, record_property):
+    assert _ping6_from_pc(lab)
+    lab.ssh("systemctl restart openvpn-server@ovpn6-tcp")
+    seconds = _seconds_until_back(lab, KEEPALIVE_TIMEOUT * 3)
+    record_property("openvpn_restart_seconds", seconds)
+    print(f"\nhub OpenVPN restart: tunnel and IPv6 back after {seconds} s (keepalive timeout {KEEPALIVE_TIMEOUT} s)")
+    assert seconds <= KEEPALIVE_TIMEOUT
+
+
+def test_emulator_restart_keeps_the_configuration_and_the_tunnel_returns(lab, record_property):
+    before = _configuration(lab, "rtr-a")
+    assert before["interface/ovpn-client"] and before["interface/6to4"]
+    lab.ssh("systemctl restart ovpn6-lab-router@rtr-a.service")
+    seconds = _seconds_until_back(lab, 120)
+    after = _configuration(lab, "rtr-a")
+    record_property("emulator_restart_seconds", seconds)
+    print(f"\nemulator restart: configuration intact, tunnel and IPv6 back after {seconds} s")
+    assert after == before
+
+
+def test_hub_reboot_comes_back_without_ansible(lab, record_property):
+    boot = lab.reboot()
+    seconds = _seconds_until_back(lab, 300)
+    record_property("hub_reboot_seconds", boot + seconds)
+    print(f"\nhub reboot: SSH after {boot} s, tunnel and IPv6 back {seconds} s later")
+    # both sites: the hub reaches each router's end of its SIT tunnel
+    for address in ("2001:db8:100:ffff::1:2", "2001:db8:100:ffff::2:2"):
+        deadline = time.monotonic() + 120
+        while lab.ssh(f"ping -6 -c 1 -W 1 {address}", check=False).returncode != 0:
+            assert time.monotonic() < deadline, f"{address} not reachable after the reboot"
+            time.sleep(1)
+
+
+def test_removing_a_router_from_the_inventory_removes_only_that_router(lab, tmp_path):
+    inventory = tmp_path / "lab"
+    shutil.copytree(INVENTORY, inventory, ignore=shutil.ignore_patterns("pki"))
+    hosts = yaml.safe_load((inventory / "hosts.yml").read_text())
+    del hosts["all"]["children"]["ovpn6_routers"]["hosts"]["rtr-b"]
+    (inventory / "hosts.yml").write_text(yaml.safe_dump(hosts))
+    (inventory / "host_vars" / "rtr-b.yml").unlink()
+    ccd = "/etc/openvpn/server/ovpn6/ccd"
+    assert lab.ssh(f"ls {ccd}").stdout.split() == ["rtr-a", "rtr-b"]
+    rtr_a_before = lab.ssh(f"cat {ccd}/rtr-a; ip -d link show ovpn6s1 | tail -n +2").stdout
+
+    ovpn6lab.ansible_playbook_with(inventory, str(ovpn6lab.CHECKOUT / "playbooks" / "site.yml"))
+
+    assert lab.ssh(f"ls {ccd}").stdout.split() == ["rtr-a"]
+    assert lab.ssh("ip link show ovpn6s2", check=False).returncode != 0
+    assert lab.ssh("ip -6 route show 2001:db8:100:2::/64").stdout.strip() == ""
+    assert lab.ssh("ls /etc/systemd/network").stdout.count("ovpn6s2") == 0
+    pki = pathlib.Path(lab.run_dir) / "pki"
+    revoked = sorted(path.name for path in (pki / "revoked").iterdir())
+    assert len(revoked) == 1 and revoked[0].startswith("rtr-b-"), revoked
+    assert not (pki / "issued" / "rtr-b.crt").exists()
+    # the file name carries the serial in decimal; openssl lists revoked serials in hex
+    serial = format(int(revoked[0][len("rtr-b-"):-len(".crt")]), "X")
+    crl = lab.ssh("openssl crl -in /etc/openvpn/server/ovpn6/crl.pem -noout -text").stdout
+    listed = [line.split(":", 1)[1].strip().upper() for line in crl.splitlines() if "Serial Number:" in line]
+    assert serial in [number.lstrip("0") for number in listed], (serial, listed)
+    # the other site is untouched and still carries IPv6
+    assert lab.ssh(f"cat {ccd}/rtr-a; ip -d link show ovpn6s1 | tail -n +2").stdout == rtr_a_before
+    assert _seconds_until_back(lab, 60) >= 0
