@@ -2,7 +2,8 @@
 from the inventory removes exactly that router from the hub.
 
 One lab instance (its own VM, `pytest-e2e-<pid>`) is built with `python -m ovpn6lab up` and converged
-with playbooks/site.yml once; the tests then run in file order, each leaving the network up again.
+with playbooks/site.yml once, or an already converged one is reused (OVPN6_LAB_CONVERGED, as `make
+lab-test` does after Molecule); the tests then run in file order, each leaving the network up again.
 Run: .venv/bin/pytest -m vm -s tests/vm/test_lab_end_to_end.py (about 20 minutes under TCG).
 """
 
@@ -63,17 +64,24 @@ def _configuration(vm, router: str) -> dict:
 
 @pytest.fixture(scope="module")
 def lab():
+    # OVPN6_LAB_CONVERGED names a lab VM that is up and already converged by site.yml (make lab-test passes
+    # Molecule's), so the lab is not converged twice; its owner destroys it. Otherwise this module builds its own.
+    converged = os.environ.get("OVPN6_LAB_CONVERGED")
     previous = os.environ.get("OVPN6_LAB_VM")
-    os.environ["OVPN6_LAB_VM"] = f"pytest-e2e-{os.getpid()}"
+    os.environ["OVPN6_LAB_VM"] = converged or f"pytest-e2e-{os.getpid()}"
     vm = ovpn6lab.lab_vm()
-    vm.reset()
     try:
-        print("lab up:", ovpn6lab.up())
-        ovpn6lab.ansible_playbook(str(ovpn6lab.CHECKOUT / "playbooks" / "site.yml"))
+        if converged:
+            assert vm.running(), f"OVPN6_LAB_CONVERGED={converged}: no such lab VM is running"
+        else:
+            vm.reset()
+            print("lab up:", ovpn6lab.up())
+            ovpn6lab.ansible_playbook(str(ovpn6lab.CHECKOUT / "playbooks" / "site.yml"))
         assert _seconds_until_back(vm, 120) >= 0
         yield vm
     finally:
-        vm.destroy()
+        if not converged:
+            vm.destroy()
         if previous is None:
             os.environ.pop("OVPN6_LAB_VM", None)
         else:
