@@ -115,6 +115,9 @@ class LabVM:
             return 0.0
         image = build_image(self.spec)
         self.run_dir.mkdir(parents=True, exist_ok=True)
+        if self.overlay.exists() and self._overlay_backing() != str(image.disk):
+            # the overlay belongs to an older image (its SSH key is not the current one): start afresh
+            self.reset()
         if not self.overlay.exists():
             subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", "-F", "raw", "-b", str(image.disk),
                             str(self.overlay)], check=True)
@@ -144,6 +147,11 @@ class LabVM:
         seconds = round(time.monotonic() - started, 1)
         _log(f"VM {self.name!r} up: SSH on 127.0.0.1:{ssh_port} after {seconds} s")
         return seconds
+
+    def _overlay_backing(self) -> str | None:
+        info = subprocess.run(["qemu-img", "info", "-U", "--output=json", str(self.overlay)],
+                              capture_output=True, text=True, check=False)
+        return json.loads(info.stdout).get("backing-filename") if info.returncode == 0 else None
 
     def stop(self, graceful: bool = True, timeout: float = 60) -> None:
         pid = self.pid()
