@@ -171,6 +171,17 @@ class _Context(object):
         self.max_sit_site_id = 10 ** (MAX_INTERFACE_NAME - len(sit_interface_prefix)) - 1
 
 
+def _allocation_subnet(value, key, kind, prefixlen, name, ctx, label):
+    """A per-site override of an IPv6 network: exactly a /prefixlen, inside the allocation."""
+    network = _parse_network(value, 6, label(key), name)
+    if network.prefixlen != prefixlen:
+        raise _Problem("site %r: %s %r is a /%d; %s must be a /%d" % (
+            name, label(key), value, network.prefixlen, kind, prefixlen))
+    if not network.subnet_of(ctx.allocation):
+        raise _Problem("site %r: %s %r lies outside the allocation %s" % (name, label(key), value, ctx.allocation))
+    return network
+
+
 def _lan_prefix(raw, name, site_id, ctx, label):
     value = raw.get("lan_prefix")
     if value is None:
@@ -180,12 +191,7 @@ def _lan_prefix(raw, name, site_id, ctx, label):
                 "use a shorter allocation prefix or set %s" % (
                     name, label("site_id"), site_id, ctx.allocation, ctx.max_lan_site_id, label("lan_prefix")))
         return ipaddress.IPv6Network((int(ctx.allocation.network_address) + (site_id << (128 - LAN_PREFIXLEN)), LAN_PREFIXLEN))
-    lan = _parse_network(value, 6, label("lan_prefix"), name)
-    if lan.prefixlen != LAN_PREFIXLEN:
-        raise _Problem("site %r: %s %r is a /%d; a site LAN must be a /%d" % (
-            name, label("lan_prefix"), value, lan.prefixlen, LAN_PREFIXLEN))
-    if not lan.subnet_of(ctx.allocation):
-        raise _Problem("site %r: %s %r lies outside the allocation %s" % (name, label("lan_prefix"), value, ctx.allocation))
+    lan = _allocation_subnet(value, "lan_prefix", "a site LAN", LAN_PREFIXLEN, name, ctx, label)
     if lan == ctx.transfer_block:
         raise _Problem("site %r: %s %r is the allocation's transfer block, reserved for /%d transfer networks" % (
             name, label("lan_prefix"), value, TRANSFER_PREFIXLEN))
@@ -202,14 +208,7 @@ def _transfer_prefix(raw, name, site_id, ctx, label):
                             label("transfer_prefix")))
         return ipaddress.IPv6Network(
             (int(ctx.transfer_block.network_address) + (site_id << (128 - TRANSFER_PREFIXLEN)), TRANSFER_PREFIXLEN))
-    transfer = _parse_network(value, 6, label("transfer_prefix"), name)
-    if transfer.prefixlen != TRANSFER_PREFIXLEN:
-        raise _Problem("site %r: %s %r is a /%d; a transfer network must be a /%d" % (
-            name, label("transfer_prefix"), value, transfer.prefixlen, TRANSFER_PREFIXLEN))
-    if not transfer.subnet_of(ctx.allocation):
-        raise _Problem("site %r: %s %r lies outside the allocation %s" % (
-            name, label("transfer_prefix"), value, ctx.allocation))
-    return transfer
+    return _allocation_subnet(value, "transfer_prefix", "a transfer network", TRANSFER_PREFIXLEN, name, ctx, label)
 
 
 def _vpn_address(raw, name, site_id, ctx, label):
