@@ -11,7 +11,7 @@ import socket
 import sys
 import threading
 
-from .facts import releases
+from . import evidence
 from .router import Router
 from .server import ControlServer, Hub
 
@@ -20,7 +20,10 @@ def _parser():
     parser = argparse.ArgumentParser(prog="python -m routeros_emu")
     sub = parser.add_subparsers(dest="action", required=True)
     serve = sub.add_parser("serve", help="serve one or more emulated routers until interrupted")
-    serve.add_argument("--release", default="7.16", help="RouterOS release, one of %s" % ", ".join(releases.LAB_RELEASES))
+    serve.add_argument("--release", default="7.16", help="RouterOS release: 6.49.x or any 7.x (tested: %s)" % ", ".join(evidence.TEST_RELEASES))
+    serve.add_argument("--assume", action="append", default=[], metavar="KEY=JSON",
+                       help="settle a fact evidence leaves open, e.g. cipher_words=\"legacy\" "
+                            "(keys: %s)" % ", ".join(sorted(evidence.ASSUMPTIONS)))
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=0, help="API port of the first router (0: any free port); "
                        "router i listens on port+i when port is not 0")
@@ -48,7 +51,15 @@ def _parser():
 def _serve(args):
     if args.host not in ("127.0.0.1", "::1", "localhost"):
         sys.exit("refusing to listen on %s: the emulator only serves 127.0.0.1 or ::1" % args.host)
-    releases.check_supported(args.release)
+    evidence.check_supported(args.release)
+    assume = {}
+    for item in args.assume:
+        key, _sep, value = item.partition("=")
+        try:
+            assume[key] = json.loads(value)
+        except ValueError:
+            assume[key] = value
+    evidence.assumptions(assume)
     hub = Hub(stats_file=args.stats_file)
     realiser = None
     if args.netns:
@@ -63,7 +74,7 @@ def _serve(args):
             state = args.state if args.count == 1 else "%s.%d" % (args.state, index)
         router = Router(release=args.release, username=args.username, password=args.password, state_file=state,
                         reset=args.reset, identity="MikroTik" if args.count == 1 else "rtr-%d" % index,
-                        realiser=realiser)
+                        realiser=realiser, assume=assume)
         if realiser is not None:
             realiser.start(router)
         port = args.port + index if args.port else 0

@@ -99,7 +99,8 @@ def certificate_fields(cert, ros7, now):
         "digest-algorithm": digest,
         "key-usage": ",".join(usages) if usages else None,
         "serial-number": format(cert.serial_number, "X"),
-        "fingerprint": cert.fingerprint(hashes.SHA256()).hex(),
+        # SHA-1 on 6.x, SHA-256 on 7.x (evidence.fingerprint_hash cites both manuals).
+        "fingerprint": cert.fingerprint(hashes.SHA256() if ros7 else hashes.SHA1()).hex(),
         "issuer": cert.issuer.rfc4514_string(),
         "invalid-before": format_time(before, ros7),
         "invalid-after": format_time(after, ros7),

@@ -2,36 +2,21 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Every fact about RouterOS the emulator relies on, in tables that are easy to correct.
 
-Release facts shared with the modules (which release has what) are NOT here: they live in
-plugins/module_utils/_releases.py and are imported from there (``releases``).
+Which release has what lives in evidence.py (the emulator's own, cited table); nothing here or
+there is imported from the collection's plugins.
 """
 
 from __future__ import annotations
 
 import gzip
-import importlib
-import importlib.util
 import json
 import os
 from functools import lru_cache
 from pathlib import Path
 
+from . import evidence
+
 _HERE = Path(__file__).resolve().parent
-_CHECKOUT = _HERE.parent.parent.parent
-
-
-def _load_releases():
-    try:
-        return importlib.import_module("ansible_collections.tunnelworks.ovpn6.plugins.module_utils._releases")
-    except ImportError:
-        path = _CHECKOUT / "plugins" / "module_utils" / "_releases.py"
-        spec = importlib.util.spec_from_file_location("_ovpn6_releases", path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module
-
-
-releases = _load_releases()
 
 # ---------------------------------------------------------------------------------------------
 # Error words. `certain` marks wording seen in public RouterOS output (issue trackers, client
@@ -82,7 +67,7 @@ class RouterError(Exception):
 # shared/routeros-schema); 6.49 is the oldest 7.x tree with the explicit differences below.
 # ---------------------------------------------------------------------------------------------
 SCHEMA_DIR = Path(os.environ.get("ROUTEROS_EMU_SCHEMA_DIR", str(_HERE / "schema")))
-SCHEMA_RELEASES = ("7.10.2", "7.16", "7.22.3")
+SCHEMA_RELEASES = evidence.DUMPS
 
 
 @lru_cache(maxsize=None)
@@ -95,16 +80,11 @@ def load_schema(name):
 
 
 def schema_release_for(version):
-    """The schema a release validates against: its own, else the nearest older one we hold."""
-    parsed = releases.parse_version(version)
-    best = SCHEMA_RELEASES[0]
-    for name in SCHEMA_RELEASES:
-        if releases.parse_version(name) <= parsed:
-            best = name
-    return best
+    """The schema a release validates against: its own, else the nearest older one (evidence.dump_for)."""
+    return evidence.dump_for(version)
 
 
-# RouterOS 6.49 compared with the 7.10.2 tree: (menu, command) -> args removed / added.
+# RouterOS 6.49 compared with the 7.10.2 tree (evidence.ROS6_BASE_DUMP; v6 manuals): (menu, command) -> args removed / added.
 # A menu mapped to None does not exist on 6.49; a command mapped to None does not exist.
 ROS6_MENUS_ABSENT = {"/routing/table"}
 ROS6_COMMANDS_ABSENT = {("/file", "add")}
@@ -153,7 +133,8 @@ ROUTING_TABLE_REFERENCES = {
     ("/ip/firewall/nat", "routing-mark"): True,
 }
 
-# Flag arguments: given with any value they are set and print as an empty value; "!flag" clears.
+# Flag arguments: given with any value they are set and print as an empty value; "!flag" clears
+# (evidence.SOURCES["design-flags"]: blackhole=no SETS blackhole over the API).
 FLAG_ARGS = {("/routing/table", "fib"), ("/ip/route", "blackhole"), ("/ipv6/route", "blackhole")}
 
 # Booleans print as true/false and accept yes/no/true/false.

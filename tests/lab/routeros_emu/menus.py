@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from .facts import releases
+from . import evidence
 
 
 @dataclass
@@ -23,11 +23,11 @@ class MenuSpec:
     ordered: bool = False  # place-before / move
     auto_name: Optional[str] = None  # "sit" -> sit1, sit2 ...
     interface_type: Optional[str] = None  # type shown in /interface
-    feature: Optional[str] = None  # _releases feature the menu needs
+    feature: Optional[str] = None  # evidence.FACTS feature the menu needs
 
 
 def _v7(release):
-    return releases.parse_version(release)[0] >= 7
+    return evidence.parse_version(release)[0] >= 7
 
 
 def _interface_defaults(release):
@@ -41,14 +41,12 @@ def _sixtofour(release):
 
 
 def _ovpn_client(release):
-    values = {"name": None, "mac-address": None, "max-mtu": "1500", "connect-to": None, "port": "1194", "mode": "ip"}
-    if releases.has_feature(release, "ovpn_udp"):
-        values["protocol"] = "tcp"
-    values.update({"user": None, "password": "", "profile": "default-encryption", "certificate": "none"})
-    if releases.has_feature(release, "ovpn_verify_server_certificate"):
-        values["verify-server-certificate"] = "false"
-    if releases.has_feature(release, "ovpn_tls_version"):
-        values["tls-version"] = "any"
+    # protocol, verify-server-certificate and tls-version are dropped by Router._render where the
+    # release's argument tree lacks them (6.x; protocol on 7.0-7.8 per assumption).
+    values = {"name": None, "mac-address": None, "max-mtu": "1500", "connect-to": None, "port": "1194", "mode": "ip",
+              "protocol": "tcp"}
+    values.update({"user": None, "password": "", "profile": "default-encryption", "certificate": "none",
+                   "verify-server-certificate": "false", "tls-version": "any"})
     values.update({"cipher": "blowfish128", "auth": "sha1", "use-peer-dns": "yes", "route-nopull": "false",
                    "add-default-route": "false", "comment": None, "running": "false",
                    # PPP-style client interfaces are created disabled unless told otherwise.
@@ -119,6 +117,10 @@ def _certificate(release):
             "expired": "false", "revoked": "false"}
 
 
+def _package(release):
+    return {"name": None, "version": None, "build-time": None, "scheduled": "", "disabled": "false"}
+
+
 def _identity(release):
     return {"name": "MikroTik"}
 
@@ -126,6 +128,8 @@ def _identity(release):
 MENUS = {
     "/system/resource": MenuSpec("/system/resource", kind="single"),
     "/system/identity": MenuSpec("/system/identity", kind="single", defaults=_identity),
+    # Computed from Router.packages (6.x: separate packages, 'ipv6' among them; 7.x: 'routeros').
+    "/system/package": MenuSpec("/system/package", kind="packages", defaults=_package),
     "/interface": MenuSpec("/interface", kind="interfaces", id_domain="interface"),
     "/interface/ethernet": MenuSpec("/interface/ethernet", id_domain="interface", interface_type="ether"),
     "/interface/bridge": MenuSpec("/interface/bridge", id_domain="interface", defaults=_bridge, unique=("name",),

@@ -33,16 +33,21 @@ import time
 from cryptography.hazmat.primitives import hashes, serialization
 
 from . import certs
-from .facts import releases
+from . import evidence
 
-try:
-    from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._ovpn_profile import (
-        _OPENVPN_AUTHS as OPENVPN_AUTHS,
-        _OPENVPN_CIPHERS as OPENVPN_CIPHERS,
-    )
-    from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._sync import PROTOCOL_NUMBERS
-except ImportError as exc:  # the collection must be importable: one cipher table, one protocol table
-    raise ImportError("routeros_emu.realiser needs the tunnelworks.ovpn6 collection on sys.path: %s" % exc)
+# RouterOS ovpn-client cipher word -> OpenVPN cipher name, both dialects (evidence.FACTS
+# "cipher_mode_words"): the words without a mode are CBC (v6 manual). "null" (no encryption) is
+# not realised: the lab never wants a clear-text tunnel, so it is reported as untranslatable.
+OPENVPN_CIPHERS = {
+    "aes128": "AES-128-CBC", "aes192": "AES-192-CBC", "aes256": "AES-256-CBC",
+    "aes128-cbc": "AES-128-CBC", "aes192-cbc": "AES-192-CBC", "aes256-cbc": "AES-256-CBC",
+    "aes128-gcm": "AES-128-GCM", "aes192-gcm": "AES-192-GCM", "aes256-gcm": "AES-256-GCM",
+    "blowfish128": "BF-CBC",
+}
+# RouterOS auth word -> OpenVPN digest ("null" sends no auth line).
+OPENVPN_AUTHS = {"md5": "MD5", "sha1": "SHA1", "sha256": "SHA256", "sha384": "SHA384", "sha512": "SHA512"}
+# Protocol names from the dumps' mangle completion, numbers from IANA (evidence.PROTOCOL_NUMBERS).
+PROTOCOL_NUMBERS = evidence.PROTOCOL_NUMBERS
 
 # Routes and rules the realiser adds carry this protocol number, so it can find and flush its own.
 RT_PROTO = 99
@@ -348,7 +353,7 @@ def translate(rows, release, pem_store, workdir):
     Certificate rows must be the raw rows (they carry the hidden ``_public`` key id).
     Returns a dict: links (sit), openvpn clients, addresses per interface, routes, rules, nft, problems.
     """
-    ros7 = releases.parse_version(release)[0] >= 7
+    ros7 = evidence.parse_version(release)[0] >= 7
     problems = []
     ifaces = interface_map(rows)
     tables = routing_tables(rows, ros7)
@@ -492,10 +497,12 @@ def harvest_pems(file_rows, store):
         except Exception:  # not PEM after all: RouterOS would refuse the import, the realiser ignores it
             continue
         for cert in bundle.certificates:
-            fingerprint = cert.fingerprint(hashes.SHA256()).hex()
-            if fingerprint not in store["certificates"]:
-                store["certificates"][fingerprint] = cert.public_bytes(serialization.Encoding.PEM).decode()
-                changed = True
+            # Keyed by both digests: /certificate shows SHA-1 on 6.x and SHA-256 on 7.x.
+            for digest in (hashes.SHA256(), hashes.SHA1()):
+                fingerprint = cert.fingerprint(digest).hex()
+                if fingerprint not in store["certificates"]:
+                    store["certificates"][fingerprint] = cert.public_bytes(serialization.Encoding.PEM).decode()
+                    changed = True
         for key in bundle.keys:
             public = certs.key_public_hex(key)
             if public not in store["keys"]:

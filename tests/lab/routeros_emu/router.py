@@ -12,10 +12,10 @@ import os
 import threading
 import time
 
-from . import certs
+from . import certs, evidence
 from .facts import (BOOLEAN_ARGS, BOOLEAN_VALUES, FLAG_ARGS, OPEN_COMPLETION_ARGS, REFERENCES,
                     ROS6_ARGS_ADDED, ROS6_ARGS_REMOVED, ROS6_COMMANDS_ABSENT, ROS6_MENUS_ABSENT,
-                    ROUTING_TABLE_REFERENCES, RouterError, load_schema, releases, schema_release_for)
+                    ROUTING_TABLE_REFERENCES, RouterError, load_schema, schema_release_for)
 from .menus import MENUS
 from .query import evaluate_queries
 from .values import normalise
@@ -26,6 +26,11 @@ _PRINT_NOOPS = {"detail", "terse", "brief", "without-paging", "as-value", "show-
                 "append", "from", "where", "interval", "follow", "follow-only", "proplist", "list"}
 _INTERFACE_MENUS = ("/interface/ethernet", "/interface/bridge", "/interface/ovpn-client", "/interface/6to4")
 _STATE_VERSION = 1
+# Packages a 6.49 CHR lists (v6 manual, System/Packages); 7.x has one 'routeros' package
+# (the 7.x dumps' /system/package enable completion lists only 'routeros').
+_ROS6_PACKAGES = ("system", "ipv6", "ppp", "dhcp", "routing", "security", "advanced-tools")
+# What 7.21+ print shows for a hidden password when assume print_sensitive="mask".
+_MASK = "********"
 
 
 class NullRealiser:
@@ -48,11 +53,14 @@ def _now():
 
 class Router:
     def __init__(self, release="7.16", username="admin", password="", state_file=None, reset=False,
-                 realiser=None, identity="MikroTik"):
-        releases.check_supported(release)
+                 realiser=None, identity="MikroTik", assume=None):
+        """``assume``: answers where evidence is silent (evidence.ASSUMPTIONS lists keys and defaults)."""
+        evidence.check_supported(release)
         self.release = release
-        self.version = releases.parse_version(release)
+        self.version = evidence.parse_version(release)
         self.ros7 = self.version[0] >= 7
+        self.assume = evidence.assumptions(assume)
+        self._timers = []
         self.username = username
         self.password = password
         self.state_file = state_file
@@ -60,8 +68,9 @@ class Router:
         self.lock = threading.RLock()
         self.boot = time.monotonic()
         self._schema = None if not self.ros7 else load_schema(schema_release_for(release))
-        self._schema_ros6_base = load_schema("7.10.2")
-        self._schema_completion = load_schema("7.22.3")
+        self._schema_ros6_base = load_schema(evidence.ROS6_BASE_DUMP)
+        # Closed value sets for trees without `_completion` (most dumps, and 6.x).
+        self._schema_completion = load_schema(evidence.COMPLETION_DUMPS[-1])
         self._initial_identity = identity
         if state_file and os.path.exists(state_file) and not reset:
             self._load(state_file)
@@ -74,6 +83,7 @@ class Router:
         self.tables = {path: [] for path, spec in MENUS.items() if spec.kind == "table"}
         self.next_id = {}
         self.identity = {"name": self._initial_identity}
+        self.packages = self._factory_packages()
         self._insert("/interface/ethernet", {"name": "ether1", "default-name": "ether1", "mtu": "1500",
                                              "mac-address": "0C:00:00:00:00:01"})
         self._insert("/interface/ethernet", {"name": "ether2", "default-name": "ether2", "mtu": "1500",
@@ -88,9 +98,16 @@ class Router:
         self._insert("/ip/firewall/nat", {"chain": "srcnat", "action": "masquerade", "out-interface": "ether1",
                                           "comment": "defconf: masquerade"})
 
+    def _factory_packages(self):
+        """name -> {"disabled": bool, "scheduled": "" | "scheduled for enable" | "scheduled for disable"}."""
+        if not self.ros7:
+            return {name: {"disabled": name == "ipv6" and not self.assume["ipv6_package"], "scheduled": ""}
+                    for name in _ROS6_PACKAGES}
+        return {"routeros": {"disabled": False, "scheduled": ""}}
+
     def state(self):
         return {"version": _STATE_VERSION, "release": self.release, "tables": self.tables,
-                "next_id": self.next_id, "identity": self.identity}
+                "next_id": self.next_id, "identity": self.identity, "packages": self.packages}
 
     def _load(self, path):
         with open(path) as handle:
@@ -105,6 +122,12 @@ class Router:
                 self.tables.setdefault(path_name, [])
         self.next_id = data["next_id"]
         self.identity = data["identity"]
+        self.packages = data.get("packages") or self._factory_packages()
+        # A boot applies what /system/package enable|disable scheduled.
+        for package in self.packages.values():
+            if package.get("scheduled"):
+                package["disabled"] = package["scheduled"] == "scheduled for disable"
+                package["scheduled"] = ""
 
     def _save(self):
         if not self.state_file:
@@ -137,11 +160,19 @@ class Router:
         spec = MENUS.get(path)
         if spec is None:
             return False
-        if spec.feature and not releases.has_feature(self.release, spec.feature):
+        if spec.feature and not evidence.has(self.release, spec.feature, self.assume):
             return False
         if not self.ros7 and path in ROS6_MENUS_ABSENT:
             return False
+        if (path.startswith("/ipv6/") or path == "/interface/6to4") and not self.ipv6_enabled():
+            return False
         return True
+
+    def ipv6_enabled(self):
+        """6.x: IPv6 and 6to4 come with the 'ipv6' package (evidence "ipv6_separate_package")."""
+        if not evidence.has(self.release, "ipv6_separate_package"):
+            return True
+        return not self.packages.get("ipv6", {}).get("disabled", False)
 
     def _schema_node(self, path, command):
         schema = self._schema if self.ros7 else self._schema_ros6_base
@@ -159,6 +190,8 @@ class Router:
         lookup = "print" if command == "getall" else command
         if not self.ros7 and (path, lookup) in ROS6_COMMANDS_ABSENT:
             return None
+        if (path, lookup) == ("/file", "add") and not evidence.has(self.release, "file_add", self.assume):
+            return None  # 7.0 .. 7.8 on the 7.9 tree: /file add is one of the differences
         node = self._schema_node(path, lookup)
         if node is None or node.get("_type") != "cmd":
             return None
@@ -166,6 +199,8 @@ class Router:
         if not self.ros7:
             args -= ROS6_ARGS_REMOVED.get((path, lookup), set())
             args |= ROS6_ARGS_ADDED.get((path, lookup), set())
+        if path == "/interface/ovpn-client" and not evidence.has(self.release, "ovpn_protocol", self.assume):
+            args.discard("protocol")
         if lookup == "print":
             args |= {"proplist", "file", "count-only"}
         if lookup == "get":
@@ -176,11 +211,11 @@ class Router:
         """The full set of values ``arg`` accepts when it is a closed enumeration, else None."""
         if path == "/interface/ovpn-client" and command in ("add", "set"):
             if arg == "cipher":
-                return releases.ovpn_ciphers(self.release)
+                return evidence.ovpn_ciphers(self.release, self.assume)
             if arg == "auth":
-                return releases.ovpn_auths(self.release)
+                return evidence.ovpn_auths(self.release, self.assume)
             if arg == "protocol":
-                return ["tcp", "udp"] if releases.has_feature(self.release, "ovpn_udp") else ["tcp"]
+                return ["tcp", "udp"]
         if arg in OPEN_COMPLETION_ARGS or (path, arg) in REFERENCES or (path, arg) in ROUTING_TABLE_REFERENCES:
             return None
         for schema in ((self._schema,) if self.ros7 else ()) + (self._schema_completion,):
@@ -238,6 +273,12 @@ class Router:
             shown["disabled"] = row.get("disabled", "false")
             return shown
         defaults = spec.defaults(self.release)
+        if path == "/interface/ovpn-client":
+            settable = self.command_args(path, "set") or set()
+            defaults = {k: v for k, v in defaults.items()
+                        if k not in ("protocol", "verify-server-certificate", "tls-version") or k in settable}
+        elif path == "/interface/6to4":
+            defaults = dict(defaults, keepalive=self.assume["sixtofour_keepalive"])
         shown = {".id": row[".id"]}
         for key, default in defaults.items():
             value = row.get(key, default)
@@ -278,7 +319,38 @@ class Router:
             return [entry for _p, _r, entry in self._interfaces()]
         if spec.kind == "single":
             return [self._single(path)]
+        if spec.kind == "packages":
+            return self._package_rows()
         return [self._render(path, row) for row in self.tables[path]]
+
+    def _package_rows(self):
+        version = self.release.split()[0]
+        rows = []
+        for number, (name, package) in enumerate(self.packages.items()):
+            rows.append({".id": "*%X" % (number + 1), "name": name, "version": version,
+                         "build-time": "2024-01-01 00:00:00" if self.ros7 else "jan/01/2024 00:00:00",
+                         "scheduled": package.get("scheduled", ""),
+                         "disabled": "true" if package["disabled"] else "false"})
+        return rows
+
+    def _cmd_package(self, command, args):
+        """enable/disable only schedule the change: it takes effect at the next boot (restart)."""
+        numbers = args.pop("numbers", None) or args.pop(".id", None)
+        for arg in args:
+            raise RouterError("unknown_parameter")
+        if numbers is None:
+            raise RouterError("missing_value", arg="numbers")
+        rows = {row[".id"]: row["name"] for row in self._package_rows()}
+        for part in numbers.split(","):
+            name = rows.get(part, part)
+            if name not in self.packages:
+                raise RouterError("no_such_item")
+            package = self.packages[name]
+            wanted_disabled = command == "disable"
+            package["scheduled"] = "" if package["disabled"] == wanted_disabled else \
+                "scheduled for %s" % command
+        self._save()
+        return [], {}, True
 
     def _single(self, path):
         if path == "/system/identity":
@@ -341,7 +413,7 @@ class Router:
             if bare not in known and bare not in extra:
                 raise RouterError("no_match", arg=arg)
         if (path, arg) in ROUTING_TABLE_REFERENCES:
-            if releases.has_feature(self.release, "routing_table"):
+            if evidence.has(self.release, "routing_table"):
                 negatable = ROUTING_TABLE_REFERENCES[(path, arg)]
                 bare = value[1:] if negatable and value.startswith("!") else value
                 if bare not in {row.get("name") for row in self.tables["/routing/table"]}:
@@ -403,6 +475,10 @@ class Router:
             return self._cmd_monitor(path, args)
         if path == "/certificate" and command == "import":
             return self._cmd_import(args)
+        if spec.kind == "packages":
+            if command not in ("enable", "disable"):
+                raise RouterError("no_such_command")
+            return self._cmd_package(command, args)
         handler = {
             "add": self._cmd_add, "set": self._cmd_set, "remove": self._cmd_remove, "unset": self._cmd_unset,
             "enable": self._cmd_enable, "disable": self._cmd_enable, "comment": self._cmd_comment,
@@ -424,7 +500,10 @@ class Router:
         for arg in args:
             if arg not in allowed:
                 raise RouterError("unknown_parameter")
+        show_sensitive = "show-sensitive" in args
         rows = [row for row in self._print_rows(path) if evaluate_queries(queries, row)]
+        if path == "/interface/ovpn-client" and "show-sensitive" in allowed and not show_sensitive:
+            rows = [self._hide_sensitive(row) for row in rows]
         if file_name is not None:
             self._print_to_file(file_name, rows)
             return [], {}, True
@@ -435,16 +514,56 @@ class Router:
             rows = [{key: row[key] for key in wanted if key in row} for row in rows]
         return rows, {}, False
 
-    def _print_to_file(self, file_name, rows):
-        """RouterOS writes the listing to NAME.txt; RouterOS 6 users create files this way."""
-        name = file_name if file_name.endswith(".txt") else file_name + ".txt"
-        text = "\n".join(" ".join("%s=%s" % (k, v) for k, v in row.items() if k != ".id") for row in rows)
-        existing = [row for row in self.tables["/file"] if row.get("name") == name]
-        if existing:
-            existing[0]["contents"] = text
+    def _hide_sensitive(self, row):
+        """7.21+ (dumps: print has show-sensitive): the password only with show-sensitive.
+
+        How the API shows it without is undocumented: assume print_sensitive ("omit" by default,
+        the case that makes a password-comparing module change something on every run).
+        """
+        mode = self.assume["print_sensitive"]
+        if mode == "show" or "password" not in row:
+            return row
+        row = dict(row)
+        if mode == "omit":
+            row.pop("password")
         else:
-            self._insert("/file", self._file_values(name, text))
-        self._save()
+            row["password"] = _MASK
+        return row
+
+    def _print_to_file(self, file_name, rows):
+        """RouterOS writes the listing to NAME.txt; RouterOS 6 users create files this way.
+
+        6.x creates the file after the command has returned (evidence "file_print_async"): after
+        assume file_print_delay seconds, named NAME.txt or NAME (assume file_print_name).
+        """
+        name = file_name if file_name.endswith(".txt") else file_name + ".txt"
+        asynchronous = evidence.has(self.release, "file_print_async")
+        if asynchronous and self.assume["file_print_name"] == "bare":
+            name = file_name
+        text = "\n".join(" ".join("%s=%s" % (k, v) for k, v in row.items() if k != ".id") for row in rows)
+
+        def write():
+            with self.lock:
+                existing = [row for row in self.tables["/file"] if row.get("name") == name]
+                if existing:
+                    existing[0]["contents"] = text
+                else:
+                    self._insert("/file", self._file_values(name, text))
+                self._save()
+
+        delay = float(self.assume["file_print_delay"] or 0) if asynchronous else 0
+        if delay <= 0:
+            write()
+            return
+        timer = threading.Timer(delay, write)
+        timer.daemon = True
+        self._timers = [t for t in self._timers if t.is_alive()] + [timer]
+        timer.start()
+
+    def wait_pending(self, timeout=5.0):
+        """Let files still being written by an asynchronous print file= appear (for tests)."""
+        for timer in list(self._timers):
+            timer.join(timeout)
 
     def _file_values(self, name, contents):
         extension = name.rsplit(".", 1)[1] if "." in name.rsplit("/", 1)[-1] else None
@@ -502,7 +621,7 @@ class Router:
             number = int(row[".id"][1:], 16)
             row["mac-address"] = "02:00:00:00:%02X:%02X" % (number >> 8 & 0xFF, number & 0xFF)
         self._changed(path)
-        if path == "/file" and not releases.has_feature(self.release, "file_add_returns_id"):
+        if path == "/file" and not evidence.has(self.release, "file_add_returns_id"):
             return [], {}, True
         return [], {"ret": row[".id"]}, True
 

@@ -14,7 +14,8 @@ import ssl
 import threading
 import time
 
-from .facts import ERRORS, RouterError, releases
+from . import evidence
+from .facts import ERRORS, RouterError
 from .protocol import ProtocolViolation, SentenceReader, encode_sentence
 
 
@@ -242,7 +243,8 @@ class Service:
         self.router = router
         self.stats = Stats()
         self.faults = Faults()
-        self.empty_reply = releases.has_feature(router.release, "api_empty_reply")
+        # '!empty' from 7.18 (evidence.FACTS["api_empty_reply"]: MikroTik API docs).
+        self.empty_reply = evidence.has(router.release, "api_empty_reply")
         self.tls_context = None
         self.host = host
         self.listeners = []

@@ -77,8 +77,9 @@ class EmulatedRouter:
 
     def __init__(self, release="7.16", password="pw", username="admin", state_file=None, host="127.0.0.1",
                  port=0, tls=True, certfile=None, keyfile=None, reset=False, realiser=None, hub=None,
-                 identity="MikroTik"):
+                 identity="MikroTik", assume=None):
         self.release = release
+        self.assume = assume
         self.username = username
         self.password = password
         self.host = host
@@ -92,7 +93,7 @@ class EmulatedRouter:
         self._identity = identity
         self.hub = hub or shared_hub()
         self.router = Router(release=release, username=username, password=password, state_file=self.state_file,
-                             reset=reset, realiser=realiser, identity=identity)
+                             reset=reset, realiser=realiser, identity=identity, assume=assume)
         self.service = self.hub.add(self.router, host, port, None, certfile, keyfile)
         self.port = self.service.port
         self.tls_port = self.service.tls_port
@@ -115,7 +116,8 @@ class EmulatedRouter:
         port, tls_port = self.port, self.tls_port
         self.hub.remove(self.service)
         self.router = Router(release=self.release, username=self.username, password=self.password,
-                             state_file=self.state_file, realiser=self._realiser, identity=self._identity)
+                             state_file=self.state_file, realiser=self._realiser, identity=self._identity,
+                             assume=self.assume)
         self.service = self.hub.add(self.router, self.host, port, tls_port, self._certfile, self._keyfile)
 
     def reset(self):

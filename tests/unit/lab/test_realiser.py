@@ -43,6 +43,7 @@ def _configured(release):
             run("/file", "add", {"name": name, "contents": text})
         else:
             run("/file", "print", {"file": name[:-4]})
+            router.wait_pending()  # 6.x writes the file after the command returns
             run("/file", "set", {"numbers": name[:-4] + ".txt", "contents": text})
             name = name[:-4] + ".txt"
         harvest_pems(router.rows("/file"), store)
