@@ -10,11 +10,15 @@ module: routeros_certificate
 short_description: Put a PEM certificate, its private key and its CA on a RouterOS router
 version_added: 0.1.0
 description:
-  - Writes the PEM texts into files on the router (C(/file add contents=) on RouterOS 7; on 6.49, which has
-    no C(/file add), C(/file print file=) then C(/file set contents=)), imports them with
-    C(/certificate import), removes the files and names the imports O(name) and O(ca_name).
-  - Idempotent by SHA-256 fingerprint. A changed certificate replaces the old one under the same name; the
-    old one is removed, no orphans are left. Files and imports left by an interrupted run are cleaned up.
+  - Writes the PEM texts into files on the router (C(/file add contents=) from RouterOS 7.9; on older
+    releases, 6.x and 7.0 to 7.8, which have no C(/file add), C(/file print file=) then C(/file set contents=)),
+    imports them with C(/certificate import), removes the files and names the imports O(name) and O(ca_name).
+  - C(/file print file=NAME) makes its file after a while, named C(NAME.txt) or C(NAME); the module waits up to
+    O(file_wait) seconds for either and reports the one it met in RV(uploads).
+  - Idempotent by fingerprint. RouterOS 6 shows SHA-1 fingerprints and RouterOS 7 SHA-256, so a certificate
+    matches by either; RV(fingerprint_match) says which. A changed certificate replaces the old one under the
+    same name; the old one is removed, no orphans are left. Files and imports left by an interrupted run are
+    cleaned up.
   - Only certificates named O(name) or O(ca_name) (and the module's own upload leftovers) are ever changed
     or removed. A CA the user already has under another name is used as it is.
 extends_documentation_fragment:
@@ -40,13 +44,18 @@ options:
   ca_name:
     description: Name of the CA on the router. Default O(name) followed by C(-ca).
     type: str
+  file_wait:
+    description:
+      - Seconds to wait for the file that C(/file print file=) makes, on releases without C(/file add).
+    type: float
+    default: 10
   state:
     description: V(absent) removes the certificates named O(name) and O(ca_name), and nothing else.
     type: str
     choices: [present, absent]
     default: present
 notes:
-  - RouterOS 6.49 writes at most 4095 bytes into a file through the API, enough for RSA 2048 and EC keys.
+  - Releases without C(/file add) take at most 4095 bytes per file through the API, enough for RSA 2048 and EC keys.
 author:
   - Tunnelworks (@tunnelworks)
 """
@@ -72,6 +81,24 @@ fingerprints:
   description: SHA-256 fingerprints of the certificates, by name on the router.
   returned: success
   type: dict
+fingerprint_match:
+  description:
+    - By name, the digest (V(sha1) or V(sha256)) by which the router's C(fingerprint) matched the certificate
+      when the run began, or V(null) when it was not on the router.
+  returned: success
+  type: dict
+notes:
+  description: What the module found about the router's dialect (how files are written, which fingerprint matched).
+  returned: success
+  type: list
+  elements: str
+uploads:
+  description:
+    - The files written (not in check mode), each with its name as the router made it, the method and, after
+      C(/file print file=), the seconds waited and whether the name has C(.txt).
+  returned: success
+  type: list
+  elements: dict
 release:
   description: The RouterOS release the router runs.
   returned: success
@@ -93,6 +120,7 @@ def main():
         private_key_passphrase=dict(type="str", no_log=True),
         ca_certificate=dict(type="str"),
         ca_name=dict(type="str"),
+        file_wait=dict(type="float", default=10.0),
         state=dict(type="str", choices=["present", "absent"], default="present"),
     )
     module = AnsibleModule(
