@@ -12,7 +12,7 @@ from librouteros import login as ros_login
 from librouteros.exceptions import FatalError, TrapError
 from librouteros.query import Key
 
-from routeros_emu.facts import releases
+from routeros_emu import evidence
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -42,7 +42,7 @@ def raw(api, *words):
 
 
 def ros7(router):
-    return releases.parse_version(router.release)[0] >= 7
+    return evidence.parse_version(router.release)[0] >= 7
 
 
 def test_login_plain_legacy_and_wrong_password(routeros):
@@ -105,7 +105,7 @@ def test_empty_reply_only_from_7_18(routeros):
     api = routeros.connect()
     replies = raw(api, "/ip/firewall/mangle/print", "?comment=nothing-has-this")
     words = [reply for reply, _attrs in replies]
-    if releases.has_feature(routeros.release, "api_empty_reply"):
+    if evidence.parse_version(routeros.release) >= (7, 18):
         assert words == ["!empty", "!done"]
     else:
         assert words == ["!done"]
@@ -196,7 +196,7 @@ def test_ovpn_client_dialect_and_monitor(routeros):
     api = routeros.connect()
     ovpn = api.path("interface", "ovpn-client")
     base = {"connect-to": "203.0.113.1", "user": "rtr", "password": "x", "certificate": "none"}
-    strong = "aes256-cbc" if releases.has_feature(routeros.release, "ovpn_cipher_mode_names") else "aes256"
+    strong = "aes256-cbc" if evidence.has(routeros.release, "cipher_mode_words") else "aes256"
     ident = ovpn.add(name="ovpn-hub", cipher=strong, auth="sha1", **base)
     row = routeros.rows("/interface/ovpn-client")[0]
     assert row["disabled"] == "true" and row["running"] == "false" and row["cipher"] == strong
@@ -204,7 +204,7 @@ def test_ovpn_client_dialect_and_monitor(routeros):
     legacy_only = "aes256" if strong == "aes256-cbc" else "aes256-gcm"
     with pytest.raises(TrapError, match="^input does not match any value of cipher$"):
         ovpn.update(**{".id": ident, "cipher": legacy_only})
-    if releases.has_feature(routeros.release, "ovpn_udp"):
+    if evidence.has(routeros.release, "ovpn_protocol"):
         ovpn.update(**{".id": ident, "protocol": "udp"})
     else:
         with pytest.raises(TrapError, match="^unknown parameter$"):
@@ -239,15 +239,16 @@ def test_quit_is_fatal(routeros):
 def test_file_upload_per_dialect(routeros):
     api = routeros.connect()
     files = api.path("file")
-    if releases.has_feature(routeros.release, "file_add_contents"):
+    if evidence.parse_version(routeros.release) >= (7, 9):
         files.add(name="hello.pem", contents="hello")
         row = [r for r in routeros.rows("/file") if r["name"] == "hello.pem"][0]
         assert row["contents"] == "hello" and row["size"] == "5" and row["type"] == ".pem file"
     else:
         with pytest.raises(TrapError, match="^no such command$"):
             files.add(name="hello.pem", contents="hello")
-        # RouterOS 6: print to a file (it gets .txt appended), then set its contents.
+        # RouterOS 6 and 7.0-7.8: print to a file (it gets .txt appended), then set its contents.
         tuple(api("/file/print", file="hello.pem"))
+        routeros.router.wait_pending()  # 6.x writes the file after the command returns
         tuple(api("/file/set", numbers="hello.pem.txt", contents="hello"))
         row = [r for r in routeros.rows("/file") if r["name"] == "hello.pem.txt"][0]
         assert row["contents"] == "hello" and row["size"] == "5"

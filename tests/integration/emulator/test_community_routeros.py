@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from routeros_emu.facts import releases
+from routeros_emu import evidence
 
 # One playbook per release: converge, converge again (must change nothing), a check-mode
 # change (must change nothing on the router), reads through api / api_info, and a refusal.
@@ -117,7 +117,7 @@ TASKS = """
 # ansible-playbook runs are slow: one per dialect (6.49; 7.x after 7.18, through API-SSL).
 @pytest.mark.parametrize("routeros", ["6.49.18", "7.22.3"], indirect=True)
 def test_community_modules_converge_and_are_idempotent(routeros, run_playbook, tmp_path):
-    ros7 = releases.has_feature(routeros.release, "routing_table")
+    ros7 = evidence.has(routeros.release, "routing_table")
     tls = routeros.release == "7.22.3"  # one release goes through API-SSL with validation
     passes = "".join(re.sub(r"(?m)^- name: ", "- name: %s " % label, TASKS) for label in ("First", "Second"))
     playbook = tmp_path / "converge.yml"
