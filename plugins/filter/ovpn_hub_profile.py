@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError
+from ansible.utils.display import Display
 
 from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._ovpn_profile import (
     ProfileError,
@@ -18,6 +19,8 @@ from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._ovpn_profile im
     openvpn_network as _openvpn_network,
     private_ipv4_networks as _private_ipv4_networks,
 )
+
+_display = Display()
 
 
 def ovpn_hub_profile(hostvars, routers):
@@ -35,13 +38,21 @@ def ovpn_hub_profile(hostvars, routers):
         host = hostvars[name]
         settings[name] = {
             "version": host.get("ovpn6_routeros_version"),
+            # Set by site.yml's first play (module routeros_release), before the hub is configured.
+            "seen": host.get("ovpn6_routeros_release_seen"),
+            "read_error": host.get("ovpn6_routeros_release_error"),
             "cipher": host.get("ovpn6_ovpn_cipher"),
             "auth": host.get("ovpn6_ovpn_auth"),
         }
     try:
-        return hub_profile(settings)
+        profile = hub_profile(settings)
     except ProfileError as exc:
         raise AnsibleFilterError("ovpn_hub_profile: %s" % (exc,))
+    # A filter has no result of its own to carry warnings, so they go to the run's output;
+    # Display prints each distinct warning once per process however often the filter is templated.
+    for warning in profile["warnings"]:
+        _display.warning("ovpn_hub_profile: %s" % (warning,))
+    return profile
 
 
 def private_ipv4_networks(networks):

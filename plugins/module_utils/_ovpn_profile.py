@@ -18,10 +18,12 @@ from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._releases import
     check_supported,
     ovpn_auths,
     ovpn_ciphers,
+    parse_version,
 )
 
-# When a router's release is not known yet (the router role has not run), assume the oldest
-# release we support: its cipher also works on every newer release, so the hub accepts it.
+# When a router's release is known neither from the router (site.yml's first play reads it)
+# nor from the inventory, assume the oldest release we support: its cipher also works on every
+# newer release, so the hub accepts it.
 ASSUMED_RELEASE = "6.49"
 
 # Strongest first: the first one a release offers is the one it uses.
@@ -59,11 +61,13 @@ class ProfileError(ValueError):
     """A router setting the hub cannot serve; the message names the value and the rule."""
 
 
-def router_data_channel(name, version=None, cipher=None, auth=None):
+def router_data_channel(name, version=None, cipher=None, auth=None, prefer=None):
     """The data channel router ``name`` uses.
 
     ``version`` is its RouterOS release (None: not known yet), ``cipher``/``auth`` optional
-    RouterOS names chosen by the user. Returns RouterOS and OpenVPN names of both.
+    RouterOS names chosen by the user. ``prefer`` is the OpenVPN cipher its hub instance agreed
+    on (see :func:`fleet_cipher`): used when the user chose no cipher and the release has it.
+    Returns RouterOS and OpenVPN names of both.
     """
     release = version or ASSUMED_RELEASE
     try:
@@ -72,7 +76,12 @@ def router_data_channel(name, version=None, cipher=None, auth=None):
         raise ProfileError("router %s: %s" % (name, exc))
     offered = ovpn_ciphers(release)
     if cipher is None:
-        cipher = next(choice for choice in _PREFERRED_CIPHERS if choice in offered)
+        choices = [choice for choice in _PREFERRED_CIPHERS if choice in offered]
+        if not choices:
+            raise ProfileError("router %s: RouterOS %s offers no AES cipher this collection knows (%s); "
+                               "set ovpn6_ovpn_cipher" % (name, release, ", ".join(offered)))
+        agreed = [choice for choice in choices if _OPENVPN_CIPHERS[choice] == prefer]
+        cipher = (agreed or choices)[0]
     elif cipher not in offered:
         raise ProfileError("router %s: cipher %r is not one RouterOS %s offers (%s)"
                            % (name, cipher, release, ", ".join(offered)))
@@ -103,18 +112,83 @@ def router_data_channel(name, version=None, cipher=None, auth=None):
     }
 
 
-def hub_profile(routers):
-    """The hub's data-channel settings for ``routers`` (name -> {version, cipher, auth}).
+def router_release(name, declared=None, seen=None, read_error=None):
+    """The release to plan router ``name`` with, where it came from, and warnings naming it.
 
-    Every router's cipher is in ``data_ciphers`` (strongest first); CBC routers must share one
-    digest because the hub has one ``auth``; the legacy OpenSSL provider is asked for only
-    when a router really uses Blowfish.
+    ``seen`` is what the router reported (site.yml's first play, module routeros_release),
+    ``declared`` the inventory's ``ovpn6_routeros_version``, ``read_error`` why the router could
+    not be read. The router's own word wins: the inventory may be stale after an upgrade.
     """
-    channels = {}
+    warnings = []
+    if seen:
+        if declared and _same_release(declared, seen) is False:
+            warnings.append("router %s runs RouterOS %s but the inventory declares ovpn6_routeros_version %s: "
+                            "using %s, the release the router reported" % (name, seen, declared, seen))
+        return seen, "router", warnings
+    if read_error:
+        fallback = ("the declared RouterOS %s" % declared if declared
+                    else "the safe choice for RouterOS %s (assumed), which may lower the whole fleet's cipher; "
+                         "declare ovpn6_routeros_version to avoid that" % ASSUMED_RELEASE)
+        warnings.append("router %s could not be read (%s): planning its data channel with %s"
+                        % (name, read_error, fallback))
+    if declared:
+        return declared, "inventory", warnings
+    return None, "assumed", warnings
+
+
+def _same_release(one, other):
+    """True/False when both parse; None when either does not (router_data_channel reports that)."""
+    try:
+        return parse_version(one) == parse_version(other)
+    except UnknownReleaseError:
+        return None
+
+
+def fleet_cipher(releases):
+    """The strongest default cipher (OpenVPN name) that every release of ``releases`` offers.
+
+    A hub instance serves all its routers with one cipher when it can, because RouterOS does not
+    negotiate (see hub_profile): then the hub's data-ciphers-fallback fits every router. None
+    when no default cipher is common to all of them (each router then uses its strongest).
+    """
+    common = None
+    for release in releases:
+        offered = set(ovpn_ciphers(release or ASSUMED_RELEASE))
+        names = [_OPENVPN_CIPHERS[choice] for choice in _PREFERRED_CIPHERS if choice in offered]
+        common = names if common is None else [name for name in common if name in names]
+    return common[0] if common else None
+
+
+def hub_profile(routers):
+    """The hub's data-channel settings for ``routers``.
+
+    ``routers`` maps name -> {version (declared), seen (reported by the router), read_error,
+    cipher, auth}. Routers that leave the cipher to us all get the strongest cipher every one of
+    them has (fleet_cipher); every router's cipher is in ``data_ciphers`` (strongest first); CBC
+    routers must share one digest because the hub has one ``auth``; the legacy OpenSSL provider is
+    asked for only when a router really uses Blowfish. ``warnings`` name routers and values.
+    """
+    warnings = []
+    releases = {}
     for name in sorted(routers):
         settings = routers[name] or {}
-        channels[name] = router_data_channel(name, settings.get("version"), settings.get("cipher"),
-                                             settings.get("auth"))
+        release, source, found = router_release(name, settings.get("version"), settings.get("seen"),
+                                                settings.get("read_error"))
+        try:
+            if release:
+                check_supported(release)
+        except UnknownReleaseError as exc:
+            raise ProfileError("router %s: %s" % (name, exc))
+        releases[name] = (release, source)
+        warnings.extend(found)
+    agreed = fleet_cipher(release for name, (release, _source) in releases.items()
+                          if not (routers[name] or {}).get("cipher"))
+    channels = {}
+    for name, (release, source) in releases.items():
+        settings = routers[name] or {}
+        channel = router_data_channel(name, release, settings.get("cipher"), settings.get("auth"), prefer=agreed)
+        channel["release_source"] = source
+        channels[name] = channel
     ciphers = ["AES-256-GCM"]
     for channel in sorted(channels.values(), key=lambda item: _strength(item["openvpn_cipher"]), reverse=True):
         if channel["openvpn_cipher"] not in ciphers:
@@ -124,15 +198,51 @@ def hub_profile(routers):
         users = ", ".join("%s=%s" % (name, channel["routeros_auth"]) for name, channel in sorted(channels.items())
                           if channel["openvpn_auth"])
         raise ProfileError("routers using CBC ciphers must share one digest (the hub has one 'auth'), got %s" % users)
-    cbc = [channel["openvpn_cipher"] for channel in channels.values() if not channel["openvpn_cipher"].endswith("GCM")]
+    fallback = _fallback(channels, agreed)
+    strays = sorted(name for name, channel in channels.items() if channel["openvpn_cipher"] != fallback)
+    if strays:
+        warnings.append(
+            "routers %s use a cipher other than the hub's data-ciphers-fallback %s (%s): OpenVPN accepts them only "
+            "if RouterOS names its cipher in the options string it sends, which no RouterOS documentation states; "
+            "give every router of the hub the same ovpn6_ovpn_cipher to be safe"
+            % (", ".join(strays), fallback,
+               ", ".join("%s=%s" % (name, channels[name]["routeros_cipher"]) for name in strays)))
     return {
         "data_ciphers": ciphers,
-        # Peers that announce no cipher list (old RouterOS) end up on the fallback: the CBC cipher they use.
-        "data_ciphers_fallback": sorted(cbc, key=_strength, reverse=True)[0] if cbc else None,
+        "data_ciphers_fallback": fallback,
         "auth": digests[0] if digests else "SHA256",
         "legacy_provider": "BF-CBC" in ciphers,
         "routers": channels,
+        "warnings": warnings,
     }
+
+
+# Why the hub always sets data-ciphers-fallback, to the one cipher its routers share.
+#
+# RouterOS's ovpn-client does not negotiate: no MikroTik documentation mentions IV_CIPHERS or
+# IV_NCP, and a router speaks exactly the cipher set on its ovpn-client. What an OpenVPN 2.6
+# server does with a client that announces no cipher list (OpenVPN's
+# doc/man-sections/cipher-negotiation.rst, "OpenVPN 2.3 and older clients", and
+# src/openvpn/multi.c / ssl_ncp.c of the 2.6 branch):
+#   - it takes the first cipher of its data-ciphers that equals the "cipher" the client names in
+#     its OCC options string ("poor man's NCP"); a named cipher that is not in data-ciphers is
+#     refused, whatever data-ciphers-fallback says;
+#   - only when the client names no cipher at all (an options string without "cipher", as
+#     OpenVPN's own --enable-small builds send) does it use data-ciphers-fallback; without one it
+#     refuses with "Data channel cipher negotiation failed (no shared cipher)".
+# Whether RouterOS puts "cipher" in its options string is not documented anywhere we found. So
+# the fallback must be the cipher the routers really use: with every router on one cipher (what
+# fleet_cipher gives) the hub accepts them either way, AES-256-GCM included, which the old rule
+# (fallback only for CBC) left out. tests/integration/openvpn_server/test_openvpn_server_interop.py
+# proves both cases with the real openvpn 2.6.
+def _fallback(channels, agreed):
+    """The cipher most routers use (the agreed one on a tie; then the strongest)."""
+    if not channels:
+        return None
+    counts = {}
+    for channel in channels.values():
+        counts[channel["openvpn_cipher"]] = counts.get(channel["openvpn_cipher"], 0) + 1
+    return max(counts, key=lambda cipher: (counts[cipher], cipher == agreed, _strength(cipher)))
 
 
 def _strength(openvpn_cipher):
