@@ -55,12 +55,19 @@ options:
       - Seconds to wait for the connection and for each answer.
     type: int
     default: 10
+  refuse_newer_release:
+    description:
+      - A router whose release is newer than the newest one the collection was checked against (RouterOS
+        7.24) is managed in the 7.24 dialect, with a warning that names its release.
+      - Set V(true) to refuse such routers instead, before anything is read beyond the release or changed.
+    type: bool
+    default: false
 requirements:
   - librouteros (Python library, on the controller)
 notes:
   - "The modules run on the controller: use C(connection: local) (or C(ansible_connection: local)) for router hosts."
-  - The router's release is read from C(/system/resource); releases older than 6.49 or newer than the
-    collection's release table are refused, so that no setting is guessed.
+  - The router's release is read from C(/system/resource) and the module speaks its dialect. Releases older
+    than 6.49 are refused; releases newer than 7.24 are spoken to as 7.24, with a warning (see O(refuse_newer_release)).
   - Set the options once for every module with C(module_defaults) and the action group
     C(group/tunnelworks.ovpn6.routeros).
 """

@@ -37,6 +37,7 @@ CONNECTION_ARGUMENT_SPEC = dict(
     validate_cert_hostname=dict(type="bool", default=False),
     ca_path=dict(type="path"),
     timeout=dict(type="int", default=10),
+    refuse_newer_release=dict(type="bool", default=False),
 )
 
 PLAIN_PORT = 8728
@@ -77,6 +78,10 @@ class InvalidInputError(RouterOSError):
     """Module input that breaks a rule; raised before anything is changed on the router."""
 
 
+class PackageMissingError(RouterOSError):
+    """A menu the run needs comes from a RouterOS package that is disabled or not installed."""
+
+
 class UnsupportedReleaseError(RouterOSError):
     """The router runs a release this collection does not speak."""
 
@@ -114,6 +119,8 @@ class RouterSession:
         self.version_text = version_text
         self.version = None
         self.sentences = 0
+        # Said once per run to the user (a release newer than the table, a dialect met by trying).
+        self.warnings = []
 
     @property
     def where(self):
@@ -125,6 +132,31 @@ class RouterSession:
 
     def has(self, feature):
         return _releases.has_feature(self.version, feature)
+
+    def feature_state(self, feature):
+        """'yes', 'no' or 'unknown' for ``feature`` on this router's release (see _releases)."""
+        return _releases.feature_state(self.version, feature)
+
+    def require_ipv6(self, path):
+        """Before touching an IPv6 menu: on a release where IPv6 is a package of its own, fail unless
+        that package is installed and enabled (``_releases`` row ipv6_package). Read once per session."""
+        if not self.has("ipv6_package"):
+            return
+        if getattr(self, "_ipv6_package", None) is None:
+            rows = self.print_menu("/system/package", proplist=["name", "disabled", "version"])
+            found = [row for row in rows if row.get("name") == "ipv6"]
+            self._ipv6_package = "missing" if not found else (
+                "disabled" if str(found[0].get("disabled")).lower() in ("true", "yes") else "enabled")
+        if self._ipv6_package == "disabled":
+            raise PackageMissingError(
+                "router %s: %s needs the RouterOS package 'ipv6', which is disabled on this RouterOS %s router; "
+                "enable it with '/system package enable ipv6' and reboot the router, then run again"
+                % (self.where, path, self.release))
+        if self._ipv6_package == "missing":
+            raise PackageMissingError(
+                "router %s: %s needs the RouterOS package 'ipv6', which is not installed on this RouterOS %s router; "
+                "upload the ipv6 package of release %s for its architecture, reboot, then run again"
+                % (self.where, path, self.release, self.release))
 
     def run(self, path, command, **arguments):
         """Run ``<path>/<command>`` with ``=name=value`` arguments; return the rows as text dicts."""
@@ -232,9 +264,12 @@ def connect(params):
         rows = session.print_menu("/system/resource", proplist=["version"])
         session.version_text = rows[0].get("version", "") if rows else ""
         try:
-            session.version = _releases.check_known(_releases.parse_version(session.version_text))
+            session.version = _releases.check_known(_releases.parse_version(session.version_text),
+                                                    refuse_newer=bool(params.get("refuse_newer_release")))
         except _releases.UnknownReleaseError as exc:
             raise UnsupportedReleaseError("router %s: %s" % (where, exc))
+        if _releases.newer_than_known(session.version):
+            session.warnings.append("router %s: %s" % (where, _releases.newer_release_warning(session.version)))
     except Exception:
         session.close()
         raise
@@ -252,6 +287,7 @@ def run_module(module, ensure, params=None):
         with connect(params) as session:
             result = ensure(session, params, module.check_mode)
             result["release"] = session.release
+            result["warnings"] = session.warnings + result.get("warnings", [])
     except RouterOSError as exc:
         module.fail_json(msg=str(exc), changes=[])
     for warning in result.pop("warnings", []):

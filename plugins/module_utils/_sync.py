@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ipaddress
 
+from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._releases import same_cipher
 from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._routeros import (
     SECRET_FIELDS,
     InvalidInputError,
@@ -24,11 +25,12 @@ from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._routeros import
 
 TAG = "ovpn6"
 
-# IP protocol names RouterOS prints, by number; a rule may say either.
+# IP protocol names RouterOS takes and prints (the protocol completion of /ip/firewall/mangle in dumps
+# 7.21.5 and 7.22.3), by their IANA protocol numbers; a rule may say either.
 PROTOCOL_NUMBERS = {
-    "icmp": 1, "igmp": 2, "ggp": 3, "ip-encap": 4, "st": 5, "tcp": 6, "egp": 8, "pup": 12, "udp": 17,
+    "icmp": 1, "igmp": 2, "ggp": 3, "ipencap": 4, "st": 5, "tcp": 6, "egp": 8, "pup": 12, "udp": 17,
     "hmp": 20, "xns-idp": 22, "rdp": 27, "iso-tp4": 29, "dccp": 33, "xtp": 36, "ddp": 37, "idpr-cmtp": 38,
-    "ipv6-encap": 41, "ipv6-route": 43, "ipv6-frag": 44, "idrp": 45, "rsvp": 46, "gre": 47, "ipsec-esp": 50,
+    "ipv6-encap": 41, "ipv6-route": 43, "ipv6-frag": 44, "rsvp": 46, "gre": 47, "ipsec-esp": 50,
     "ipsec-ah": 51, "icmpv6": 58, "ipv6-nonxt": 59, "ipv6-opts": 60, "rspf": 73, "vmtp": 81, "ospf": 89,
     "ipip": 94, "etherip": 97, "encap": 98, "pim": 103, "vrrp": 112, "l2tp": 115, "sctp": 132,
     "udp-lite": 136,
@@ -53,8 +55,12 @@ _MENU_KIND = {
     "/ip/route": "route", "/ipv6/route": "route",
 }
 
-# Values print shows for a field nobody set (7.x prints routing-table=main on every route).
-_UNSET_VALUES = {"routing-table": ("main",), "routing-mark": ("main",)}
+# Values print shows for a field nobody set (7.x prints routing-table=main on every route; 6to4
+# keepalive prints 0,0 when off, RouterOS 7 docs "6to4": "keepalive ... Default: 0,0").
+_UNSET_VALUES = {"routing-table": ("main",), "routing-mark": ("main",), "keepalive": ("0,0", "0s,0", "00:00:00,0")}
+
+# Fields that a desired empty value clears with !name (sending name= would not turn them off).
+CLEARED_FIELDS = frozenset([("/interface/6to4", "keepalive")])
 
 
 def _is_unset(name, value):
@@ -63,6 +69,7 @@ def _is_unset(name, value):
 
 
 # Flag arguments: present or not; print shows them (if at all) with an empty value or true/false.
+# Over the API a flag ignores its value (blackhole=no sets blackhole): clearing one sends !name.
 FLAG_FIELDS = frozenset([("/routing/table", "fib"), ("/ip/route", "blackhole"), ("/ipv6/route", "blackhole")])
 
 # Fields never shown when rendering rows for diffs.
@@ -101,6 +108,8 @@ def _canonical(field, value):
         return "no"
     if field == "protocol":
         return str(PROTOCOL_NUMBERS.get(lowered, lowered))
+    if field == "cipher" and same_cipher(lowered, lowered + "-cbc"):
+        return lowered + "-cbc"  # aes256 (to 7.5) and aes256-cbc (from 7.11) are one cipher
     if text and (":" in text or "." in text) and text[0] in "0123456789abcdefABCDEF:":
         try:
             # an interface keeps the host part: 2001:db8::2/64 and 2001:db8::1/64 differ
@@ -120,12 +129,22 @@ def field_matches(path, name, row, desired):
     if (path, name) in FLAG_FIELDS:
         present = name in row and _canonical(name, row[name]) != "no"
         return present == (_canonical(name, desired) == "yes")
+    if (path, name) in CLEARED_FIELDS and word(desired) == "":
+        return _is_unset(name, row.get(name, ""))
     return same_value(name, row.get(name, ""), desired)
 
 
-def flag_word(path, name, value):
-    """Flags are sent bare (an empty value) when set."""
-    return "" if (path, name) in FLAG_FIELDS and _canonical(name, value) == "yes" else value
+def _arguments(path, fields):
+    """The API arguments for ``fields``: flags sent bare when set, as !name when cleared, never name=no."""
+    arguments = {}
+    for name, value in fields.items():
+        if (path, name) in FLAG_FIELDS:
+            arguments[name if _canonical(name, value) == "yes" else "!" + name] = ""
+        elif (path, name) in CLEARED_FIELDS and word(value) == "":
+            arguments["!" + name] = ""
+        else:
+            arguments[name] = value
+    return arguments
 
 
 class MenuSpec:
@@ -136,7 +155,7 @@ class MenuSpec:
     """
 
     def __init__(self, path, owner, entries=(), ordered=False, place_before=None, state="present",
-                 chain_field="chain"):
+                 chain_field="chain", print_words=()):
         if not owner or any(char in owner for char in ": \t"):
             raise InvalidInputError("owner %r must be a non-empty word without ':' or spaces" % (owner,))
         self.path = "/" + path.strip("/")
@@ -145,6 +164,7 @@ class MenuSpec:
         self.place_before = place_before
         self.state = state
         self.chain_field = chain_field
+        self.print_words = list(print_words)  # extra words for the menu's print (show-sensitive)
         self.entries = self._check_entries(entries if state == "present" else ())
 
     def _check_entries(self, entries):
@@ -277,8 +297,10 @@ def plan_menu(spec, rows):
         row = by_key.get(key)
         if row is None:
             continue
+        # A secret the print does not show cannot be compared: it is left as it is.
         changes = dict((name, value) for name, value in fields.items()
-                       if not field_matches(spec.path, name, row, value))
+                       if not (name in SECRET_FIELDS and name not in row)
+                       and not field_matches(spec.path, name, row, value))
         if not changes:
             continue
         described = ", ".join(
@@ -402,7 +424,10 @@ def read_and_plan(session, specs):
     """One print per menu, then a plan for every spec; raises before anything is changed."""
     plans = []
     for spec in specs:
-        rows = session.print_menu(spec.path)
+        if spec.path.startswith("/ipv6/") or spec.path == "/interface/6to4":
+            session.require_ipv6(spec.path)
+    for spec in specs:
+        rows = session.print_menu(spec.path, query=spec.print_words)
         plans.append(plan_menu(spec, rows))
     return plans
 
@@ -420,7 +445,7 @@ def apply_plans(session, plans):
                 session.run(operation.path, "remove", **{".id": real(operation.target)})
             elif operation.action == "set":
                 arguments = {".id": real(operation.target)}
-                arguments.update((name, flag_word(operation.path, name, value)) for name, value in operation.fields.items())
+                arguments.update(_arguments(operation.path, operation.fields))
                 session.run(operation.path, "set", **arguments)
             elif operation.action == "move":
                 arguments = {"numbers": real(operation.target)}
@@ -428,7 +453,8 @@ def apply_plans(session, plans):
                     arguments["destination"] = real(operation.destination)
                 session.run(operation.path, "move", **arguments)
             elif operation.action == "add":
-                arguments = dict((name, flag_word(operation.path, name, value)) for name, value in operation.fields.items())
+                arguments = dict((name, value) for name, value in _arguments(operation.path, operation.fields).items()
+                                 if not name.startswith("!"))  # a new entry has no flag to clear
                 if operation.destination:
                     arguments["place-before"] = real(operation.destination)
                 rows = session.run(operation.path, "add", **arguments)

@@ -56,7 +56,8 @@ def test_bad_input_fails_clearly_and_changes_nothing(release, pki, run_playbook)
             _case("tls with the right CA", POLICY, {"tunnel_interface": "ovpn6"},
                   dict(good, tls=True, port=router.tls_port, ca_path=router.ca_path), check_mode=True),
             _case("tunnel interface that does not exist", POLICY, {"tunnel_interface": "ovpn6"}),
-            _case("unknown release", POLICY, {"tunnel_interface": "ovpn6"}, future.module_args()),
+            _case("newer release refused on request", POLICY, {"tunnel_interface": "ovpn6"},
+                  dict(future.module_args(), refuse_newer_release=True)),
             _case("cipher the release cannot do", OVPN,
                   dict(OVPN_ARGS, cipher_mode="gcm", **({} if release.startswith("6.") else {"auth": "sha1"}))),
             _case("udp where the release has tcp only" if release.startswith("6.") else "port out of range", OVPN,
@@ -87,7 +88,8 @@ def test_bad_input_fails_clearly_and_changes_nothing(release, pki, run_playbook)
             "wrong password": "router %s refused the login of user 'admin': invalid user name or password" % where,
             "tls with a CA that did not sign the router": "TLS certificate of router 127.0.0.1:%d did not validate"
                                                           % router.tls_port,
-            "unknown release": "RouterOS 7.30.1 is newer than any release this collection knows",
+            "newer release refused on request": ("RouterOS 7.30.1 is newer than any release this collection was "
+                                                 "checked against (up to 7.24) and refuse_newer_release is set"),
             "cipher the release cannot do": ("cipher AES-256-GCM is not available on RouterOS 6.49.18"
                                              if release.startswith("6.") else
                                              "auth sha1 cannot go with aes256-gcm: RouterOS needs auth=null"),

@@ -28,6 +28,9 @@ class FakeMenuSession:
         self.next_id = 100
         self.commands = []
 
+    def require_ipv6(self, path):
+        self.commands.append((path, "require_ipv6"))
+
     def print_menu(self, path, proplist=None, query=None):
         self.commands.append((path, "print"))
         return [dict(row) for row in self.menus.setdefault(path, [])]
