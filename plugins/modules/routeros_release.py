@@ -1,0 +1,72 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) tunnelworks
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: routeros_release
+short_description: Read the RouterOS release a router runs
+version_added: 0.1.0
+description:
+  - Logs in to the router's API and reads its release from C(/system/resource), nothing else.
+  - C(playbooks/site.yml) runs it first on every router, so that the hub's OpenVPN data channel
+    (filter P(tunnelworks.ovpn6.ovpn_hub_profile#filter)) is planned from the releases the routers really run,
+    not only from what the inventory declares.
+  - Never changes anything; runs the same in check mode.
+extends_documentation_fragment:
+  - tunnelworks.ovpn6.routeros_api
+attributes:
+  check_mode:
+    description: Reads the router in check mode too; it never changes anything.
+    support: full
+  diff_mode:
+    description: Nothing to show, nothing is changed.
+    support: none
+author:
+  - Tunnelworks (@tunnelworks)
+"""
+
+EXAMPLES = r"""
+- name: Learn the router's release
+  tunnelworks.ovpn6.routeros_release:
+    hostname: 192.0.2.1
+    password: "{{ router_password }}"
+  register: __release
+
+- name: Keep it for the hub's data-channel plan
+  ansible.builtin.set_fact:
+    ovpn6_routeros_release_seen: "{{ __release.release }}"
+"""
+
+RETURN = r"""
+release:
+  description: The RouterOS release the router runs, as major.minor.patch.
+  returned: success
+  type: str
+  sample: 7.22.3
+version_text:
+  description: The version exactly as C(/system/resource) prints it.
+  returned: success
+  type: str
+  sample: 7.22.3 (stable)
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._routeros import CONNECTION_ARGUMENT_SPEC, run_module
+
+
+def ensure_read(session, params, check_mode):
+    # connect() has already read /system/resource to pick the dialect: no second sentence needed.
+    return {"changed": False, "version_text": session.version_text}
+
+
+def main():
+    module = AnsibleModule(argument_spec=dict(CONNECTION_ARGUMENT_SPEC), supports_check_mode=True)
+    run_module(module, ensure_read)
+
+
+if __name__ == "__main__":
+    main()
