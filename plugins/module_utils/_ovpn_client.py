@@ -105,6 +105,10 @@ def ensure(session, params, check_mode):
     if params["state"] == "absent":
         return sync(session, [_spec(session, owner, state="absent")], check_mode)
     fields, other_words, notes = dialect_fields(session.version, params)
+    if other_words and check_mode:
+        notes.append("RouterOS %s: which cipher word it takes is not known (%s); check mode shows %s, a real run "
+                     "falls back to %s if the router refuses it" % (session.release, _releases.FEATURES[
+                         "ovpn_cipher_mode_words"].source, fields["cipher"], " or ".join(other_words)))
     while True:
         entry = dict(fields, key=params["name"])
         try:

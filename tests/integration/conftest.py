@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Fixtures shared by every integration test.
 
-``routeros``: an emulated router on 127.0.0.1, once per lab release (LAB_RELEASES).
+``routeros``: an emulated router on 127.0.0.1, once per tested release (the emulator's TEST_RELEASES).
 ``run_playbook(text_or_path, extra_vars=..., check=False, diff=False, inventory=...)``: runs the
 real ``ansible-playbook`` with the JSON callback and returns per-task results; ``playbook_runner(workdir)``
 and the module-scoped ``run_playbook_module`` give
@@ -20,14 +20,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._releases import LAB_RELEASES
+from routeros_emu.evidence import TEST_RELEASES
 from routeros_emu.testing import EmulatedRouter
 
 CHECKOUT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 
-@pytest.fixture(params=LAB_RELEASES)
+@pytest.fixture(params=TEST_RELEASES)
 def routeros(request):
     """An emulated router of each lab release, factory state, API and API-SSL on 127.0.0.1."""
     with EmulatedRouter(release=request.param, password="lab-secret") as router:

@@ -5,9 +5,12 @@
 from __future__ import annotations
 
 import sys
+import time
 
-# 6.49 and two 7.x dialects (the newest 7.x is the one with !empty and the newer schema).
-ROUTER_SIDE_RELEASES = ("6.49.18", "7.16", "7.22.3")
+from routeros_emu.evidence import TEST_RELEASES
+
+# 6.49, a 7.x before /file add (7.6), and 7.x releases up to the newest dump (7.12.2 ... 7.24).
+ROUTER_SIDE_RELEASES = TEST_RELEASES
 ALLOCATION = "2001:db8:100::/48"
 VPN_NETWORK = "198.51.100.0/24"
 HUB_ADDRESS = "203.0.113.10"
@@ -51,7 +54,6 @@ def add_user_config(router, pki):
     """The user's own configuration, made with plain librouteros as a user would."""
     api = router.connect()
     try:
-        ros7 = not router.release.startswith("6.")
         mangle = api.path("/ip/firewall/mangle")
         mangle.add(chain="prerouting", action="mark-connection", **{"new-connection-mark": "users-conn",
                                                                     "src-address": "192.0.2.7", "comment": "user mark"})
@@ -62,17 +64,32 @@ def add_user_config(router, pki):
         api.path("/ip/firewall/nat").add(chain="dstnat", action="dst-nat", protocol="tcp",
                                          **{"dst-port": "8080", "to-addresses": "192.0.2.9", "comment": "user dnat"})
         files = api.path("/file")
-        if ros7:
+        if has_file_add(router.release):
             files.add(name="users-own.pem", contents=pki["user_cert"])
             name = "users-own.pem"
         else:
+            # Before 7.9: print file= makes the file, on 6.x a moment later (and maybe without .txt).
             tuple(files("print", file="users-own"))
-            tuple(files("set", numbers="users-own.txt", contents=pki["user_cert"]))
-            name = "users-own.txt"
+            name = wait_for_file(files, ("users-own.txt", "users-own"))
+            tuple(files("set", numbers=name, contents=pki["user_cert"]))
         tuple(api.path("/certificate")("import", **{"file-name": name, "passphrase": ""}))
         tuple(files("remove", numbers=name))
     finally:
         api.close()
+
+
+def has_file_add(release):
+    return tuple(int(part) for part in release.split(".")[:2]) >= (7, 9)
+
+
+def wait_for_file(files, names, seconds=10.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        present = [row["name"] for row in files("print") if row.get("name") in names]
+        if present:
+            return present[0]
+        time.sleep(0.1)
+    raise AssertionError("none of %s appeared within %s s" % (names, seconds))
 
 
 def is_ours(row):
