@@ -565,6 +565,13 @@ class Router:
         for timer in list(self._timers):
             timer.join(timeout)
 
+    def cancel_pending(self):
+        """Drop writes not yet done (the router is going away with its state directory)."""
+        for timer in list(self._timers):
+            timer.cancel()
+            timer.join(5.0)
+        self._timers = []
+
     def _file_values(self, name, contents):
         extension = name.rsplit(".", 1)[1] if "." in name.rsplit("/", 1)[-1] else None
         return {"name": name, "type": (".%s file" % extension) if extension else "file",

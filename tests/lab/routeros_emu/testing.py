@@ -109,11 +109,13 @@ class EmulatedRouter:
         if self.service is not None:
             self.hub.remove(self.service)
             self.service = None
+        self.router.cancel_pending()
         shutil.rmtree(self._workdir, ignore_errors=True)
 
     def restart(self):
         """Drop every connection and boot again from the saved configuration, on the same ports."""
         port, tls_port = self.port, self.tls_port
+        self.router.wait_pending()  # a reboot takes longer than a 6.x print file= write
         self.hub.remove(self.service)
         self.router = Router(release=self.release, username=self.username, password=self.password,
                              state_file=self.state_file, realiser=self._realiser, identity=self._identity,
