@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import os
 import re
 import time
 
@@ -87,6 +88,7 @@ class Item:
         self.name = name
         self.pem = pem
         self.digests = digest_hex
+        self.shown = None  # the fingerprint the router showed after this run imported it
         self.fingerprint = digest_hex["sha256"]
         self.key_pem = key_pem
         self.passphrase = passphrase or ""
@@ -229,7 +231,12 @@ def ensure(session, params, check_mode):
     if not check_mode:
         for step in steps:
             step()
-    fingerprints = dict((item.name, item.fingerprint) for item in items)
+        for row in state:
+            item = next((item for item in items if item.name == row.get("name")), None)
+            if item is not None and getattr(item, "shown", None):
+                row["fingerprint"] = item.shown
+    # As the router shows them (the digest it uses), so they compare with /certificate print.
+    fingerprints = dict((row["name"], row["fingerprint"]) for row in state if row.get("name") in managed)
     return dict(changed=bool(changes), changes=changes, diff=dict(before=before, after=after),
                 fingerprints=fingerprints, fingerprint_match=matched, notes=notes, uploads=uploads)
 
@@ -276,14 +283,16 @@ def _upload(session, base, text, params, uploads):
 def _import(session, item, prefix, with_cert, params, notes, uploads, shown):
     """Write the files, import them, remove them, give the import our name."""
     uploaded = []
+    # A name of this run's own: a print file= still pending from an interrupted run cannot write into it.
+    run = binascii.hexlify(os.urandom(3)).decode()
     try:
         # No trusted= or no-key-export= here: they exist from 7.15 and 7.16 only (dumps 7.15.json,
         # 7.16.json); RouterOS's defaults serve us on every release.
         if with_cert:
-            uploaded.append(_upload(session, prefix + "cert", item.pem, params, uploads))
+            uploaded.append(_upload(session, prefix + "cert-" + run, item.pem, params, uploads))
             session.run(PATH, "import", **{"file-name": uploaded[-1][0], "passphrase": ""})
         if item.key_pem:
-            uploaded.append(_upload(session, prefix + "key", item.key_pem, params, uploads))
+            uploaded.append(_upload(session, prefix + "key-" + run, item.key_pem, params, uploads))
             session.run(PATH, "import", **{"file-name": uploaded[-1][0], "passphrase": item.passphrase})
     finally:
         for _file_name, remove in uploaded:
@@ -294,6 +303,8 @@ def _import(session, item, prefix, with_cert, params, notes, uploads, shown):
     if with_cert:
         found = [row for row in session.print_menu(PATH, proplist=[".id", "name", "fingerprint"])
                  if item.match(row.get("fingerprint"))]
+        if found:
+            item.shown = found[0].get("fingerprint")
         if found and found[0].get("name") != item.name:
             session.run(PATH, "set", **{".id": found[0][".id"], "name": item.name})
         if found and item.match(found[0].get("fingerprint")) != shown:

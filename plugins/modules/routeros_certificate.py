@@ -78,7 +78,8 @@ changes:
   type: list
   elements: str
 fingerprints:
-  description: SHA-256 fingerprints of the certificates, by name on the router.
+  description:
+    - Fingerprints of the certificates by name, as the router shows them (SHA-1 on RouterOS 6, SHA-256 on 7).
   returned: success
   type: dict
 fingerprint_match:

@@ -9,6 +9,7 @@ The emulator's world options (``assume``) set the delay and the name print file=
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 
 import pytest
@@ -94,10 +95,11 @@ def test_converges_second_run_changes_nothing_check_mode_exact(release, pki):
                                  ("ovpn6-client", hashlib.new(digest, _der(pki["cert"])).hexdigest(), "true")]
         assert user_rows(router)["/certificate"] == users
         assert not [row for row in router.rows("/file") if row["name"].startswith("ovpn6-")]
-        methods = set(upload["method"].split(",")[0] for upload in first["uploads"])
+        methods = set(re.sub(r"-[0-9a-f]{6}", "", upload["method"].split(",")[0]) for upload in first["uploads"])
         # /file add from 7.9 (dump 7.9.json); 7.6 and 6.49 write through print file= and set
-        assert methods == ({"/file add"} if release in ("7.16", "7.24") else {"/file print file=ovpn6-upload-ovpn6-client-cert",
-                                                                             "/file print file=ovpn6-upload-ovpn6-client-key"})
+        assert methods == ({"/file add"} if release in ("7.16", "7.24") else {
+            "/file print file=ovpn6-upload-ovpn6-client-cert", "/file print file=ovpn6-upload-ovpn6-client-key"})
+        assert first["fingerprints"] == second["fingerprints"] == dict((row[0], row[1]) for row in _ours(router))
 
 
 @pytest.mark.parametrize("name_kind", ["txt", "bare"])
@@ -108,9 +110,8 @@ def test_ros6_waits_for_the_file_and_says_which_name_it_met(name_kind, pki):
         result = _ensure(router, _params(pki))
         took = time.monotonic() - started
         suffix = ".txt" if name_kind == "txt" else ""
-        assert [upload["file"] for upload in result["uploads"]] == [
-            "ovpn6-upload-ovpn6-client-cert" + suffix, "ovpn6-upload-ovpn6-client-cert" + suffix,
-            "ovpn6-upload-ovpn6-client-key" + suffix]
+        pattern = r"ovpn6-upload-ovpn6-client-(cert|key)-[0-9a-f]{6}%s" % re.escape(suffix)
+        assert [re.fullmatch(pattern, upload["file"]).group(1) for upload in result["uploads"]] == ["cert", "cert", "key"]
         assert all(upload["with_txt"] is (name_kind == "txt") and upload["waited"] >= 0.3
                    for upload in result["uploads"])
         assert took >= 3 * 0.4
@@ -123,12 +124,13 @@ def test_ros6_file_that_does_not_appear_in_time_fails_clearly_and_next_run_clean
             _ensure(router, _params(pki, file_wait=0.5))
         message = str(failure.value)
         assert "127.0.0.1:%d" % router.port in message
-        assert "ovpn6-upload-ovpn6-client-cert.txt" in message and "0.5 s" in message
+        assert re.search(r"ovpn6-upload-ovpn6-client-cert-[0-9a-f]{6}\.txt", message) and "0.5 s" in message
         assert not router.rows("/certificate")
         router.router.wait_pending()
-        assert [row["name"] for row in router.rows("/file")] == ["ovpn6-upload-ovpn6-client-cert.txt"]
+        late = [row["name"] for row in router.rows("/file")]
+        assert len(late) == 1 and re.fullmatch(r"ovpn6-upload-ovpn6-client-cert-[0-9a-f]{6}\.txt", late[0])
         result = _ensure(router, _params(pki, file_wait=5))
-        assert result["changes"][0] == "remove file ovpn6-upload-ovpn6-client-cert.txt (left by an interrupted run)"
+        assert result["changes"][0] == "remove file %s (left by an interrupted run)" % late[0]
         router.router.wait_pending()
         assert not router.rows("/file") and len(_ours(router)) == 2
 

@@ -172,9 +172,9 @@ def test_file_add_only_where_the_release_has_it(release, uses_file_add):
 def test_print_file_waits_for_either_name_and_says_which(suffix, delay, fast_clock):
     router = FakeRouter("6.49.18", "sha1", file_delay_polls=delay, file_suffix=suffix)
     result = _certificates.ensure(router, PARAMS, False)
-    assert [upload["file"] for upload in result["uploads"]] == [
-        "ovpn6-upload-ovpn6-client-cert" + suffix, "ovpn6-upload-ovpn6-client-cert" + suffix,
-        "ovpn6-upload-ovpn6-client-key" + suffix]
+    pattern = r"ovpn6-upload-ovpn6-client-(cert|key)-[0-9a-f]{6}%s" % re.escape(suffix)
+    assert [re.fullmatch(pattern, upload["file"]).group(1) for upload in result["uploads"]] == ["cert", "cert", "key"]
+    assert len(set(upload["file"] for upload in result["uploads"])) == 3, "each upload has a name of its own"
     assert all(upload["with_txt"] is (suffix == ".txt") for upload in result["uploads"])
     assert all((upload["waited"] > 0) is (delay > 0) for upload in result["uploads"])
     imported = [args["file-name"] for path, command, args in router.sent if command == "import"]
@@ -188,7 +188,7 @@ def test_a_file_that_never_appears_fails_naming_router_file_and_wait(fast_clock)
     with pytest.raises(RouterCommandError) as failure:
         _certificates.ensure(router, dict(PARAMS, file_wait=2.5), False)
     message = str(failure.value)
-    assert "192.0.2.1:8728" in message and "ovpn6-upload-ovpn6-client-cert.txt" in message
+    assert "192.0.2.1:8728" in message and re.search(r"ovpn6-upload-ovpn6-client-cert-[0-9a-f]{6}\.txt", message)
     assert "2.5 s" in message
     assert 2.5 <= fast_clock[0] < 3.1, "the wait is bounded by file_wait"
     assert not [sent for sent in router.sent if sent[1] == "import"]
