@@ -582,6 +582,10 @@ class Router:
         value_name = args.get("value-name")
         if MENUS[path].kind == "single":
             row = self._single(path)
+        elif MENUS[path].kind == "packages":
+            row = next((r for r in self._package_rows() if number in (r[".id"], r["name"])), None)
+            if row is None:
+                raise RouterError("no_such_item")
         else:
             if number is None:
                 raise RouterError("missing_value", arg="number")
