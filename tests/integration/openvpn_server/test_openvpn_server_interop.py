@@ -2,7 +2,9 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The role's server and client-config templates, rendered by Ansible from the site plan, checked by
 the real openvpn, and proven with a real server and a MikroTik-like client in network namespaces:
-AES-256-CBC, SHA1, TLS 1.2 at most, a user name and password, no compression."""
+AES-256-CBC, SHA1, TLS 1.2 at most, a user name and password, no compression. Then the data channel
+of fleets of one cipher (all GCM, or mixed and agreed on CBC) with clients that announce no cipher
+list, as RouterOS does not negotiate (files/no_cipher_list.c makes OpenVPN 2.6 behave so)."""
 
 from __future__ import annotations
 
@@ -49,8 +51,14 @@ RENDER_PLAY = """
 ROUTERS = {
     "rtr-a": {"ovpn6_site_id": 1, "ovpn6_routeros_version": "6.49.18"},
     "rtr-b": {"ovpn6_site_id": 2, "ovpn6_routeros_version": "6.49.18", "ovpn6_lan_ipv4_prefix": "192.168.20.0/24"},
-    "rtr-c": {"ovpn6_site_id": 3, "ovpn6_routeros_version": "7.16"},
+    # A 7.x router that could use GCM: with 6.49 routers beside it, the hub agrees on CBC for all.
+    "rtr-c": {"ovpn6_site_id": 3, "ovpn6_routeros_release_seen": "7.22.3"},
 }
+# The same routers all on a release with GCM (read from the routers, as site.yml's first play does).
+ROUTERS_GCM = dict((name, {key: value for key, value in settings.items() if key != "ovpn6_routeros_version"})
+                   for name, settings in ROUTERS.items())
+for _settings in ROUTERS_GCM.values():
+    _settings["ovpn6_routeros_release_seen"] = "7.22.3"
 
 
 def install_pki(pki, files):
@@ -90,6 +98,12 @@ def rendered(tmp_path_factory, run_playbook_module):
     install_pki(directory / "pki", files)
     run = run_playbook_module(RENDER_PLAY, inventory=inventory, extra_vars=extra)
     assert run.rc == 0, run.stdout[-4000:]
+    # The all-GCM fleet's server configuration, from the same PKI, in a directory of its own.
+    (directory / "gcm").mkdir()
+    gcm = hub_inventory(routers=ROUTERS_GCM, hub_vars={
+        "openvpn_server_pki_dir": str(directory / "pki"), "openvpn_server_revoked": ["rtr-a"]})
+    run = run_playbook_module(RENDER_PLAY, inventory=gcm, extra_vars=dict(extra, out_dir=str(directory / "gcm")))
+    assert run.rc == 0, run.stdout[-4000:]
     return directory, files
 
 
@@ -99,6 +113,7 @@ def test_rendered_config_is_the_mikrotik_profile(rendered):
     lines = [line for line in config.splitlines() if line and not line.startswith("#")]
     assert "data-ciphers AES-256-GCM:AES-256-CBC" in lines
     assert "data-ciphers-fallback AES-256-CBC" in lines
+    assert "#   rtr-c: RouterOS 7.22.3, aes256-cbc/sha1" in config
     assert "auth SHA1" in lines
     assert "tls-version-min 1.2" in lines
     assert "route 192.168.20.0 255.255.255.0 198.51.100.3" in lines
@@ -108,6 +123,17 @@ def test_rendered_config_is_the_mikrotik_profile(rendered):
     assert sorted(path.name for path in (files / "ccd").iterdir()) == ["rtr-b", "rtr-c"]
     assert (files / "ccd" / "rtr-b").read_text().splitlines()[-2:] == [
         "ifconfig-push 198.51.100.3 255.255.255.0", "iroute 192.168.20.0 255.255.255.0"]
+
+
+def test_all_gcm_fleet_config_falls_back_to_gcm(rendered):
+    directory, _files = rendered
+    lines = [line for line in (directory / "gcm" / "ovpn6-tcp.conf").read_text().splitlines()
+             if line and not line.startswith("#")]
+    assert "data-ciphers AES-256-GCM" in lines
+    assert "data-ciphers-fallback AES-256-GCM" in lines
+    result = subprocess.run([str(CHECK), str(directory / "gcm" / "ovpn6-tcp.conf")], capture_output=True, text=True,
+                            timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
 
 
 def test_checker_accepts_the_config_and_refuses_broken_ones(rendered):
@@ -220,3 +246,111 @@ def test_mikrotik_like_client_connects_and_revoked_one_is_refused(rendered):
         revoked.wait(timeout=90)
         assert "Initialization Sequence Completed" not in revoked_log.read_text()
         assert wait_for(server_log, "certificate revoked", timeout=10), server_log.read_text()[-3000:]
+
+
+# What OpenVPN 2.6 does with a client that announces no cipher list (no IV_CIPHERS, no IV_NCP),
+# read in OpenVPN's doc/man-sections/cipher-negotiation.rst and src/openvpn/multi.c, ssl_ncp.c,
+# and proven below with the openvpn of this host (Debian 12: 2.6.x):
+#   - a client that names its cipher in the OCC options string gets that cipher if it is in the
+#     server's data-ciphers ("poor man's NCP"), whatever data-ciphers-fallback says;
+#   - a client that names none gets data-ciphers-fallback, and without one is refused with
+#     "Data channel cipher negotiation failed (no shared cipher)".
+# OpenVPN 2.6 itself always sends IV_CIPHERS (also with --compat-mode 2.3.0, measured), hence the
+# LD_PRELOAD shim. Whether RouterOS names its cipher in the options string is documented nowhere we
+# found, so each fleet is proven both ways.
+SHIM_SOURCE = Path(__file__).resolve().parent / "files" / "no_cipher_list.c"
+
+
+@pytest.fixture(scope="module")
+def shim(tmp_path_factory):
+    compiler = shutil.which("gcc") or shutil.which("cc")
+    assert compiler, "needs a C compiler to build the no-cipher-list shim"
+    library = tmp_path_factory.mktemp("shim") / "no_cipher_list.so"
+    subprocess.run([compiler, "-shared", "-fPIC", "-O1", "-Wall", "-Werror", "-o", str(library), str(SHIM_SOURCE),
+                    "-ldl"], check=True, capture_output=True, timeout=120)
+    return library
+
+
+def no_cipher_list_client(directory, name, device, cipher, auth):
+    """A client with exactly one cipher and no negotiation: it never adopts the server's cipher
+    (the shim hides the server's, then --data-ciphers-fallback keeps its own)."""
+    args = mikrotik_like_client(directory, name, device)
+    at = args.index("--data-ciphers")
+    args[at:at + 6] = ["--data-ciphers", cipher, "--cipher", cipher, "--data-ciphers-fallback", cipher,
+                       "--auth", auth]
+    return args
+
+
+def _connect(net, directory, shim, server_log, case, cipher, names_cipher):
+    """Start one no-cipher-list client; return (connected, the server log of its connection)."""
+    start = len(server_log.read_text(errors="replace"))
+    log = directory / ("client-%s.log" % case)
+    env = dict(os.environ, LD_PRELOAD=str(shim))
+    if not names_cipher:
+        env["OVPN6_SHIM_NO_OCC_CIPHER"] = "1"
+    args = ["ip", "netns", "exec", net.router, "openvpn",
+            *no_cipher_list_client(directory, "rtr-b", "tn" + case, cipher, "SHA1")]
+    with open(log, "w") as handle:
+        process = subprocess.Popen(args, stdout=handle, stderr=subprocess.STDOUT, env=env)
+    try:
+        connected = wait_for(log, "Initialization Sequence Completed", timeout=30, process=process) is not None
+        if not connected:
+            process.wait(timeout=60)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    client = log.read_text(errors="replace")
+    assert "sent peer info: 1 item(s) removed" in client, client[-2000:]
+    if not names_cipher:
+        assert "sent options string: 1 item(s) removed" in client, client[-2000:]
+    return connected, server_log.read_text(errors="replace")[start:]
+
+
+@pytest.mark.parametrize("fleet, config, cases", [
+    # Every router on GCM: the fallback is GCM, so a router that names no cipher gets in.
+    ("gcm", "gcm/ovpn6-tcp.conf", [
+        ("AES-256-GCM", True, None),
+        ("AES-256-GCM", False, "Using data channel cipher 'AES-256-GCM' since --data-ciphers-fallback is set"),
+    ]),
+    # The old rule (no fallback for an all-GCM fleet): a GCM router that names no cipher is refused.
+    ("gcm-without-fallback", "gcm/ovpn6-tcp.conf", [
+        ("AES-256-GCM", False, "no shared cipher"),
+    ]),
+    # 6.49 and 7.x routers agreed on AES-256-CBC: in by the fallback or by the cipher they name; a
+    # router given GCM by hand gets in only when it names it (the case the hub profile warns about).
+    ("mixed", "ovpn6-tcp.conf", [
+        ("AES-256-CBC", False, "Using data channel cipher 'AES-256-CBC' since --data-ciphers-fallback is set"),
+        ("AES-256-CBC", True, None),
+        ("AES-256-GCM", True, None),
+    ]),
+])
+def test_clients_without_a_cipher_list(rendered, shim, fleet, config, cases):
+    assert os.geteuid() == 0 and os.path.exists("/dev/net/tun"), "needs root and /dev/net/tun (network namespaces)"
+    directory, _files = rendered
+    server_config = directory / config
+    if fleet == "gcm-without-fallback":
+        server_config = directory / "gcm-without-fallback.conf"
+        server_config.write_text("\n".join(line for line in (directory / config).read_text().splitlines()
+                                           if not line.startswith("data-ciphers-fallback")) + "\n")
+    with Namespaces() as net:
+        server_log = directory / ("server-%s.log" % fleet)
+        # verb 4 logs the peer info, to show what the client announced.
+        server = net.start(net.hub, ["--config", str(server_config), "--user", "root", "--group", "root",
+                                     "--verb", "4"], server_log)
+        assert wait_for(server_log, "Initialization Sequence Completed", process=server), server_log.read_text()
+        for number, (cipher, names_cipher, expected) in enumerate(cases):
+            connected, log = _connect(net, directory, shim, server_log, "%s%d" % (fleet[:3], number), cipher,
+                                      names_cipher)
+            # The client really announced no cipher list.
+            assert "peer info: IV_VER=" in log and "IV_CIPHERS" not in log and "IV_NCP" not in log, log[-3000:]
+            if expected == "no shared cipher":
+                assert not connected
+                assert "No NCP or OCC cipher data received from peer" in log, log[-3000:]
+                assert "Data channel cipher negotiation failed (no shared cipher)" in log, log[-3000:]
+            else:
+                assert connected, log[-3000:]
+                assert expected is None or expected in log, log[-3000:]
+                # A client that names its cipher is served by it, not by the fallback.
+                assert names_cipher is ("No NCP or OCC cipher data received from peer" not in log), log[-3000:]
+                # The key the server set up for this client's data channel is the client's one cipher.
+                assert "Outgoing Data Channel: Cipher '%s' initialized" % cipher in log, log[-3000:]
