@@ -24,7 +24,7 @@ PLAY = """
 ALL_VARS = {"ovpn6_ipv6_allocation": "2001:db8:100::/48", "ovpn6_vpn_ipv4_network": "198.51.100.0/24"}
 ROUTERS = {
     "rtr-a": {"ovpn6_site_id": 1, "ovpn6_routeros_version": "6.49.18"},
-    "rtr-b": {"ovpn6_site_id": 2, "ovpn6_routeros_version": "7.16", "ovpn6_lan_ipv4_prefix": "192.168.20.0/24"},
+    "rtr-b": {"ovpn6_site_id": 2, "ovpn6_routeros_version": "7.22.3", "ovpn6_lan_ipv4_prefix": "192.168.20.0/24"},
 }
 CONFIG = "/etc/openvpn/server/ovpn6-tcp.conf"
 CHECK = "/usr/local/libexec/ovpn6/openvpn-check-config"
@@ -133,8 +133,9 @@ def test_removed_router_is_revoked_and_loses_its_ccd(hub, run_playbook):
     assert hub.ssh("ls /etc/openvpn/server/ovpn6/ccd").stdout.split() == ["rtr-b"]
     crl = hub.ssh("openssl crl -in /etc/openvpn/server/ovpn6/crl.pem -noout -text").stdout
     assert "%X" % serial in crl.replace(":", "").upper()
-    # Only the 6.49 router needed CBC: the hub now offers GCM alone.
-    assert "data-ciphers AES-256-GCM\n" in hub.ssh("cat " + CONFIG).stdout
+    # Only the 6.49 router needed CBC: the hub now offers GCM alone, and falls back to it.
+    config = hub.ssh("cat " + CONFIG).stdout
+    assert "data-ciphers AES-256-GCM\n" in config and "data-ciphers-fallback AES-256-GCM\n" in config
     assert hub.ssh("systemctl is-active openvpn-server@ovpn6-tcp").stdout.strip() == "active"
 
 
