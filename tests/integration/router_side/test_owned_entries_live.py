@@ -39,3 +39,27 @@ def test_sit_menus_converge_and_go(lab_router):
         assert len(sync(session, absent, check_mode=False)["changes"]) == 3
     for spec in SIT:
         assert not [row for row in router.rows(spec.path) if is_ours(row)]
+
+
+def test_a_flag_is_cleared_not_set_by_no(lab_router):
+    # Over the API a flag ignores its value: blackhole=no would set blackhole. Clearing sends !blackhole.
+    router = lab_router
+
+    def route(blackhole):
+        entry = {"key": "sink", "dst-address": "10.77.0.0/16", "blackhole": blackhole}
+        if not blackhole:
+            entry["gateway"] = "ether1"
+        return [MenuSpec("/ip/route", "flag", [entry])]
+
+    def ours():
+        return [row for row in router.rows("/ip/route") if is_ours(row)]
+
+    with connect(router.module_args()) as session:
+        sync(session, route(True), check_mode=False)
+    assert len(ours()) == 1 and "blackhole" in ours()[0] and ours()[0]["blackhole"] in ("", "true")
+    with connect(router.module_args()) as session:
+        changes = sync(session, route(False), check_mode=False)["changes"]
+    assert [change.split()[0] for change in changes] == ["set"]
+    assert ours()[0].get("blackhole", "false") in ("false",) or "blackhole" not in ours()[0], ours()
+    with connect(router.module_args()) as session:
+        assert sync(session, route(False), check_mode=False)["changes"] == []

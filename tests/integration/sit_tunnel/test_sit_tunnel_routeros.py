@@ -40,6 +40,11 @@ def _snapshot(router):
     return {path: router.rows(path) for path in SIT_MENUS}
 
 
+def _item_values(tasks, key):
+    """``key`` of each loop item of ``tasks`` that has it (the role loops over the menus)."""
+    return [item[key] for task in tasks for item in task.result.get("results", [task.result]) if item.get(key)]
+
+
 def _truthy(value):
     return str(value).lower() in ("true", "yes")
 
@@ -113,3 +118,33 @@ def test_router_missing_from_plan_fails_clearly(routeros, run_playbook):
     assert run.rc != 0
     assert "rtr-c" in run.stdout and "ovpn6_site_id" in run.stdout
     assert _snapshot(routeros) == before
+
+
+def test_keepalive_is_off_and_stays_off(routeros, run_playbook):
+    # The hub's Linux sit end answers no RouterOS keepalive: a keepalive set on our tunnel (by hand,
+    # or by a release default) would take it down, so the run clears it.
+    assert run_playbook(PLAY, inventory=_inventory(routeros)).rc == 0
+    (tunnel,) = _ours(routeros)["/interface/6to4"]
+    assert tunnel.get("keepalive", "") in ("", "0,0"), tunnel
+    api = routeros.connect()
+    tuple(api.path("/interface/6to4")("set", **{".id": tunnel[".id"], "keepalive": "10s,10"}))
+    api.close()
+    assert _ours(routeros)["/interface/6to4"][0]["keepalive"] == "10s,10"
+    run = run_playbook(PLAY, inventory=_inventory(routeros))
+    assert run.rc == 0, run.stdout[-3000:]
+    assert _item_values(run.changed, "changes") == [["set /interface/6to4 ovpn6:sit:hub keepalive: 10s,10 -> \"\""]]
+    assert _ours(routeros)["/interface/6to4"][0].get("keepalive", "") in ("", "0,0")
+    assert not run_playbook(PLAY, inventory=_inventory(routeros)).changed
+
+
+def test_disabled_ipv6_package_on_6x_stops_before_any_change(run_playbook):
+    from routeros_emu.testing import EmulatedRouter
+
+    with EmulatedRouter(release="6.49.18", password="lab-secret", assume={"ipv6_package": False}) as router:
+        before = router.router.snapshot()
+        run = run_playbook(PLAY, inventory=_inventory(router))
+        assert run.rc != 0
+        message = " ".join(str(msg) for msg in _item_values(run.failed, "msg"))
+        assert "needs the RouterOS package 'ipv6', which is disabled" in message, message
+        assert "/system package enable ipv6" in message
+        assert router.router.snapshot() == before
