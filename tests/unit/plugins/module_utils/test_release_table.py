@@ -121,3 +121,13 @@ def test_newer_releases_are_spoken_to_with_a_warning_unless_refused():
     assert _releases.check_known("7.24", refuse_newer=True) == (7, 24, 0)
     with pytest.raises(_releases.UnknownReleaseError, match="RouterOS 6.48.6 is not supported"):
         _releases.check_known("6.48.6")
+
+
+@pytest.mark.parametrize("release", ["7.21.5", "7.22.3"])
+def test_protocol_names_are_routeros_own(release):
+    # The dumps with completions list the protocol names mangle takes: ours must be exactly those
+    # (ip-encap and idrp are not RouterOS words; ipencap is).
+    from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._sync import PROTOCOL_NUMBERS
+
+    names = _completion(_load(release), "/ip/firewall/mangle", "add", "protocol") - {"!"}
+    assert set(PROTOCOL_NUMBERS) == names

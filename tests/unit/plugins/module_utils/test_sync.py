@@ -261,3 +261,22 @@ def test_route_defaults_printed_by_7x_are_not_drift():
 
 def test_summary_of_nothing():
     assert summarize([]) == {"changed": False, "changes": [], "diff": {"before": "", "after": ""}}
+
+
+def test_a_secret_the_print_hides_is_left_alone_and_one_it_shows_is_compared():
+    spec = MenuSpec("/interface/ovpn-client", "o", [{"key": "c", "name": "c", "password": "s3cret", "port": "1194"}])
+    hidden = {".id": "*1", "name": "c", "port": "1194", "comment": "ovpn6:o:c"}
+    assert plan_menu(spec, [hidden]).operations == []
+    shown = dict(hidden, password="other")
+    (operation,) = plan_menu(spec, [shown]).operations
+    assert operation.fields == {"password": "s3cret"} and "s3cret" not in operation.text
+
+
+def test_flags_are_sent_bare_or_cleared_with_a_bang():
+    from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._sync import _arguments
+
+    assert _arguments("/ip/route", {"blackhole": "yes", "dst-address": "10.0.0.0/8"}) == {
+        "blackhole": "", "dst-address": "10.0.0.0/8"}
+    assert _arguments("/ip/route", {"blackhole": "no"}) == {"!blackhole": ""}
+    assert _arguments("/interface/6to4", {"keepalive": ""}) == {"!keepalive": ""}
+    assert _arguments("/interface/6to4", {"keepalive": "10s,10"}) == {"keepalive": "10s,10"}
