@@ -169,7 +169,8 @@ def ensure(session, params, check_mode):
     notes = []
     uploads = []
     matched = {}
-    steps = []  # (description, callable)
+    shown_now = {}  # item name -> its fingerprint as the router shows it (or will, once imported)
+    steps = []  # callables that make the changes
 
     for row in files:
         if str(row.get("name", "")).startswith(prefix):
@@ -196,6 +197,7 @@ def ensure(session, params, check_mode):
     for item in items:
         holder = next((row for row in state if item.match(row.get("fingerprint"))), None)
         if holder is not None:
+            shown_now[item.name] = holder.get("fingerprint")
             matched[item.name] = item.match(holder.get("fingerprint"))
             notes.append("certificate %s is on the router as %s, matched by its %s fingerprint" % (
                 item.name, holder.get("name"), matched[item.name].upper().replace("SHA", "SHA-")))
@@ -208,6 +210,7 @@ def ensure(session, params, check_mode):
                                               holder.get("name")))
         if holder is None:
             matched[item.name] = None
+            shown_now[item.name] = item.digests[shown]
             changes.append("import certificate %s fingerprint=%s%s" % (
                 item.name, item.digests[shown], " with its private key" if item.key_pem else ""))
             steps.append(lambda item=item: _import(session, item, prefix, True, params, notes, uploads, shown))
@@ -231,19 +234,16 @@ def ensure(session, params, check_mode):
     if not check_mode:
         for step in steps:
             step()
-        for row in state:
-            item = next((item for item in items if item.name == row.get("name")), None)
-            if item is not None and getattr(item, "shown", None):
-                row["fingerprint"] = item.shown
+        shown_now.update((item.name, item.shown) for item in items if item.shown)
     # As the router shows them (the digest it uses), so they compare with /certificate print.
-    fingerprints = dict((row["name"], row["fingerprint"]) for row in state if row.get("name") in managed)
+    fingerprints = dict((item.name, shown_now.get(item.name)) for item in items)
     return dict(changed=bool(changes), changes=changes, diff=dict(before=before, after=after),
                 fingerprints=fingerprints, fingerprint_match=matched, notes=notes, uploads=uploads)
 
 
 def _wait_for_file(session, base, wait):
     """The row of the file that /file print file=BASE made: BASE.txt (RouterOS 6 manual, Manual:System/File:
-    its example file is sample.txt) or BASE (seen over the API on some routers): whichever appears first."""
+    its example file is sample.txt) or BASE (issue 9: reported without .txt over the API, unconfirmed): whichever appears first."""
     names = (base + ".txt", base)
     started = time.monotonic()
     pause = 0.05

@@ -282,3 +282,14 @@ def test_module_declares_secrets_no_log():
             if any(k.arg == "no_log" and getattr(k.value, "value", None) is True for k in call.keywords):
                 no_log.add(node.arg)
     assert no_log == {"private_key", "private_key_passphrase"}
+
+
+def test_a_ca_the_user_holds_under_a_name_of_their_own_is_used_and_reported_as_shown():
+    router = FakeRouter("6.49.18", "sha1")
+    shown = hashlib.sha1(PKI["ca_der"]).hexdigest().upper()
+    router.certificates["*50"] = {"name": "users-ca", "fingerprint": shown, "private-key": "false"}
+    result = _certificates.ensure(router, PARAMS, False)
+    assert router.certificates["*50"] == {"name": "users-ca", "fingerprint": shown, "private-key": "false"}
+    assert result["fingerprint_match"]["ovpn6-ca"] == "sha1" and result["fingerprints"]["ovpn6-ca"] == shown
+    assert result["changes"] == ["import certificate ovpn6-client fingerprint=%s with its private key"
+                                 % hashlib.sha1(PKI["cert_der"]).hexdigest()]
