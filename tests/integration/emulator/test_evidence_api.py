@@ -36,8 +36,8 @@ def test_password_print_7_12_versus_7_21():
     with EmulatedRouter(release="7.12.2", tls=False) as old, EmulatedRouter(release="7.21.5", tls=False) as new:
         for router in (old, new):
             api = router.connect()
-            api.path("interface", "ovpn-client").add(name="ovpn-hub", user="u", password="secret",
-                                                      **{"connect-to": "203.0.113.1"})
+            api.path("interface", "ovpn-client").add(
+                name="ovpn-hub", user="u", password="secret", **{"connect-to": "203.0.113.1"})
         old_api, new_api = old.connect(), new.connect()
         assert list(old_api.path("interface", "ovpn-client"))[0]["password"] == "secret"
         with pytest.raises(TrapError, match="^unknown parameter$"):
