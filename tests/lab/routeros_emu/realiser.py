@@ -9,7 +9,9 @@ accepted change, and once at start, the realiser rebuilds the namespace from the
 - ``/interface/6to4`` -> a Linux ``sit`` link;
 - ``/ip/address``, ``/ipv6/address`` -> addresses; ``/ip/route``, ``/ipv6/route`` -> routes;
 - routing marks (6.49) and ``/routing/table`` (7.x) -> fwmarks, ``ip rule``s and routing tables;
-- ``/ip/firewall/mangle`` and ``/ip/firewall/nat`` -> one nftables table the realiser owns.
+- ``/ip/firewall/mangle``, ``/ip/firewall/nat``, ``/ip/firewall/filter`` -> the nftables table
+  ``ip routeros_emu``; ``/ipv6/firewall/filter`` -> ``ip6 routeros_emu``, with interface lists and
+  address lists; FastTrack as a conntrack mark bit (see "Firewall" below).
 
 ``translate`` (API rows -> desired state) and ``reconcile`` (desired + current -> commands) are pure
 functions, so the translation is unit-tested on any host; ``NetnsRealiser`` runs the commands.
@@ -59,6 +61,9 @@ TOPOLOGY_KINDS = ("/interface/ethernet", "/interface/bridge")
 READ_PATHS = ("/interface/ethernet", "/interface/bridge", "/interface/ovpn-client", "/interface/6to4",
               "/ip/address", "/ipv6/address", "/ip/route", "/ipv6/route", "/ip/firewall/mangle",
               "/ip/firewall/nat", "/certificate")
+# Menus another part of the emulator may not offer (yet, or in this release): read when they exist.
+OPTIONAL_PATHS = ("/ip/firewall/filter", "/ipv6/firewall/filter", "/interface/list", "/interface/list/member",
+                  "/ip/firewall/address-list", "/ipv6/firewall/address-list", "/routing/table")
 _PORT_PROTOCOLS = ("tcp", "udp", "sctp", "dccp", "udp-lite")
 _IFACE_GROUPS = ("all-ethernet", "all-ppp", "all-vlan", "all-wireless")
 
@@ -103,7 +108,7 @@ def routing_tables(rows, ros7):
     else:
         for path in ("/ip/route", "/ipv6/route"):
             names.update(row.get("routing-mark") for row in rows.get(path, []) if row.get("routing-mark"))
-    for path in ("/ip/firewall/mangle", "/ip/firewall/nat"):
+    for path in ("/ip/firewall/mangle", "/ip/firewall/nat", "/ip/firewall/filter"):
         for row in rows.get(path, []):
             for field in ("new-routing-mark", "routing-mark"):
                 if row.get(field):
@@ -189,25 +194,204 @@ def _certificate_material(row, certificate_rows, pem_store):
     return "".join(cas), cert_pem, key_pem
 
 
-def _address_spec(value, field):
-    """nft form of a RouterOS address match: A, A/n or A-B, optionally negated with !."""
-    negated = value.startswith("!")
-    text = value[1:] if negated else value
+# ---------------------------------------------------------------------------------------------
+# Firewall (mangle, NAT, filter) -> nftables
+# ---------------------------------------------------------------------------------------------
+# What RouterOS does, and where MikroTik says so (paraphrased; no text copied):
+# [FILTER]    "Filter", https://help.mikrotik.com/docs/display/ROS/Filter (source view: .../viewpagesrc.action?
+#             pageId=48660574): predefined chains input, forward, output; a chain's rules are tried top to
+#             bottom and the first match's action ends the chain, passthrough (and log) excepted; a packet no
+#             rule of a built-in chain matched is accepted; jump goes to the user chain jump-target and return
+#             comes back; reject answers with an ICMP error (reject-with, icmp-network-unreachable by default).
+# [MANGLE]    "Mangle", https://help.mikrotik.com/docs/x/hYDmAg: chains prerouting, input, forward, output,
+#             postrouting; mark-connection sets new-connection-mark, mark-routing sets new-routing-mark;
+#             passthrough=no stops the chain after the action; connection-mark=no-mark matches unmarked ones.
+# [CONNTRACK] "Connection tracking", https://help.mikrotik.com/docs/display/ROS/Connection+tracking: states
+#             new, established, related, invalid, untracked; the connection mark belongs to the tracked
+#             connection, so every later packet of it carries it.
+# [FASTTRACK] FastTrack section of MikroTik's firewall documentation
+#             (https://help.mikrotik.com/docs/pages/diffpages.action?pageId=65110025) and its older wiki page
+#             (https://wiki.mikrotik.com/wiki/Manual:IP/Fasttrack): fasttrack-connection marks the connection;
+#             only TCP and UDP connections are really fast-tracked; their packets then bypass the firewall
+#             (filter, mangle, NAT), connection tracking, queues and IPsec, while NAT already set up stays.
+#             So no mangle rule gives them a routing mark: they follow the main routing table (DESIGN.md
+#             section 4, "Routers as they ship"; see also "Packet Flow in RouterOS",
+#             https://help.mikrotik.com/docs/display/ROS/Packet+Flow+in+RouterOS).
+# [NAT]       MikroTik's NAT page (help.mikrotik.com, "NAT"): NAT rules see the first packet of a connection;
+#             connection tracking applies the outcome to the rest of it.
+#
+# The model in netfilter terms: the conntrack mark (ct mark) is the RouterOS connection mark. Bit 31 is
+# reserved for "this connection is FastTracked"; bits 0-30 hold the RouterOS connection-mark name as a
+# number (connection_marks). Routing marks are the packet mark (meta mark), read by ``ip rule fwmark``.
+# As ct mark lives on the conntrack entry itself, there is nothing to save or restore per packet.
+FASTTRACK_BIT = 0x80000000
+CONN_MARK_MASK = 0x7FFFFFFF
+_FT = "ct mark & 0x%08x == 0x%08x" % (FASTTRACK_BIT, FASTTRACK_BIT)
+
+_FIREWALL_PATHS = ("/ip/firewall/mangle", "/ip/firewall/nat", "/ip/firewall/filter", "/ipv6/firewall/filter")
+# (path) -> (nft family, chain name prefix, {RouterOS chain: (nft chain, hook declaration)})
+_BASE_CHAINS = {
+    "/ip/firewall/mangle": ("ip", "mangle", {
+        "prerouting": ("mangle_prerouting", "type filter hook prerouting priority mangle"),
+        "input": ("mangle_input", "type filter hook input priority mangle"),
+        "forward": ("mangle_forward", "type filter hook forward priority mangle"),
+        # a route chain: a routing mark set here re-routes the router's own packet
+        "output": ("mangle_output", "type route hook output priority mangle"),
+        "postrouting": ("mangle_postrouting", "type filter hook postrouting priority mangle")}),
+    "/ip/firewall/nat": ("ip", "nat", {
+        "srcnat": ("srcnat", "type nat hook postrouting priority srcnat"),
+        "dstnat": ("dstnat", "type nat hook prerouting priority dstnat")}),
+    "/ip/firewall/filter": ("ip", "filter", {
+        "input": ("filter_input", "type filter hook input priority filter"),
+        "forward": ("filter_forward", "type filter hook forward priority filter"),
+        "output": ("filter_output", "type filter hook output priority filter")}),
+    "/ipv6/firewall/filter": ("ip6", "filter", {
+        "input": ("filter_input", "type filter hook input priority filter"),
+        "forward": ("filter_forward", "type filter hook forward priority filter"),
+        "output": ("filter_output", "type filter hook output priority filter")}),
+}
+# hooks where nft has no fib expression (dst-address-type cannot be realised there)
+_NO_FIB_CHAINS = ("mangle_postrouting", "srcnat")
+
+_CONNECTION_STATES = ("established", "related", "new", "invalid", "untracked")
+_ADDRESS_TYPES = ("local", "broadcast", "multicast", "unicast", "blackhole", "unreachable", "prohibit")
+# reject-with -> (IPv4, IPv6) nft reject argument ([FILTER]: icmp-network-unreachable is the default)
+_REJECT_WITH = {
+    "icmp-network-unreachable": ("icmp type net-unreachable", "icmpv6 type no-route"),
+    "icmp-host-unreachable": ("icmp type host-unreachable", "icmpv6 type addr-unreachable"),
+    "icmp-port-unreachable": ("icmp type port-unreachable", "icmpv6 type port-unreachable"),
+    "icmp-admin-prohibited": ("icmp type admin-prohibited", "icmpv6 type admin-prohibited"),
+    "icmp-net-prohibited": ("icmp type net-prohibited", "icmpv6 type admin-prohibited"),
+    "icmp-host-prohibited": ("icmp type host-prohibited", "icmpv6 type admin-prohibited"),
+    "tcp-reset": ("tcp reset", "tcp reset"),
+}
+# Fields that are not matchers: how the rule acts, or what print shows about it.
+_NON_MATCHERS = ("chain", "action", "passthrough", "comment", "disabled", "log", "log-prefix", "bytes", "packets",
+                 "invalid", "dynamic", "default", ".id", ".nextid", "new-routing-mark", "new-connection-mark",
+                 "to-addresses", "to-ports", "jump-target", "reject-with", "hw-offload")
+
+
+class NeverMatches(Exception):
+    """A rule no packet in the lab can match (ipsec-policy=...,ipsec, an empty list): it is left out."""
+
+
+def connection_marks(rows):
+    """RouterOS connection-mark name -> number in the ct mark (1, 2, ... by name; no-mark is 0)."""
+    names = set()
+    for path in _FIREWALL_PATHS:
+        for row in rows.get(path, []):
+            for field in ("new-connection-mark", "connection-mark"):
+                if row.get(field):
+                    names.add(str(row[field]).lstrip("!"))
+    names.discard("no-mark")
+    marks = {"no-mark": 0}
+    for number, name in enumerate(sorted(names), start=1):
+        marks[name] = number
+    return marks
+
+
+def _linux_iface(name, ifaces):
+    return ifaces.get(name, (linux_name(name, "x"),))[0]
+
+
+def interface_lists(rows, ifaces):
+    """Interface list name -> set of Linux names; None for the builtin ``all`` (every interface).
+
+    Members come from ``/interface/list/member`` (list, interface); ``include``/``exclude`` of
+    ``/interface/list`` (7.x) add or remove the members of other lists, one level deep.
+    """
+    members = {"all": None, "none": set()}
+    for row in rows.get("/interface/list", []):
+        if row.get("name") and row["name"] not in members:
+            members[row["name"]] = set()
+    for row in rows.get("/interface/list/member", []):
+        if _true(row.get("disabled")) or not row.get("list") or not row.get("interface"):
+            continue
+        if members.get(row["list"], set()) is None:
+            continue
+        members.setdefault(row["list"], set()).add(_linux_iface(row["interface"], ifaces))
+    direct = {name: (set(value) if value is not None else None) for name, value in members.items()}
+    for row in rows.get("/interface/list", []):
+        name = row.get("name")
+        if not name or direct.get(name) is None:
+            continue
+        for other in str(row.get("include") or "").split(","):
+            if other.strip() in direct:
+                if direct[other.strip()] is None:
+                    members[name] = None
+                    break
+                members[name] |= direct[other.strip()]
+        if members[name] is None:
+            continue
+        for other in str(row.get("exclude") or "").split(","):
+            if direct.get(other.strip()):
+                members[name] -= direct[other.strip()]
+    return members
+
+
+def _address_ok(text, family):
+    network = ipaddress.IPv4Network if family == 4 else ipaddress.IPv6Network
     for part in text.split("-"):
         try:
-            ipaddress.IPv4Network(part, strict=False)
+            network(part, strict=False)
         except ValueError:
-            raise Untranslatable("%s %r is not an IPv4 address, network or range" % (field, value))
+            return False
+    return True
+
+
+def address_lists(rows, family, problems):
+    """Address list name -> list of nft set elements (A, A/n, A-B) for IPv4 (4) or IPv6 (6)."""
+    path = "/ip/firewall/address-list" if family == 4 else "/ipv6/firewall/address-list"
+    lists = {}
+    for row in rows.get(path, []):
+        if _true(row.get("disabled")) or not row.get("list"):
+            continue
+        entries = lists.setdefault(row["list"], [])
+        address = str(row.get("address") or "")
+        if _address_ok(address, family):
+            entries.append(address)
+        else:  # a DNS name: RouterOS resolves it; the lab has no resolver for the realiser
+            problems.append("%s %s: address %r is not realised" % (path, row.get(".id"), address))
+    return lists
+
+
+class FirewallContext:
+    """What rule translation needs beyond the row: marks, interfaces, lists, the family."""
+
+    def __init__(self, rows, tables, ifaces, family, problems):
+        self.tables = tables
+        self.ifaces = ifaces
+        self.family = family
+        self.conn_marks = connection_marks(rows)
+        self.iface_lists = interface_lists(rows, ifaces)
+        self.address_lists = address_lists(rows, family, problems)
+
+
+def _negated(value):
+    text = str(value)
+    return (True, text[1:]) if text.startswith("!") else (False, text)
+
+
+def _nft_set(items):
+    items = list(items)
+    return items[0] if len(items) == 1 else "{ %s }" % ", ".join(items)
+
+
+def _address_spec(value, field, family=4):
+    """nft form of a RouterOS address match: A, A/n or A-B, optionally negated with !."""
+    negated, text = _negated(value)
+    if not _address_ok(text, family):
+        raise Untranslatable("%s %r is not an IPv%d address, network or range" % (field, value, family))
     return ("!= " if negated else "") + text
 
 
 def _ports(value, field):
-    text = str(value).replace(" ", "")
+    negated, text = _negated(str(value).replace(" ", ""))
     parts = text.split(",")
     for part in parts:
         if not all(bound.isdigit() for bound in part.split("-")):
             raise Untranslatable("%s %r is not a port list" % (field, value))
-    return parts[0] if len(parts) == 1 else "{ %s }" % ", ".join(parts)
+    return ("!= " if negated else "") + _nft_set(parts)
 
 
 def _protocol(value):
@@ -220,31 +404,58 @@ def _protocol(value):
 
 
 def _iface(value, field, ifaces):
-    negated = value.startswith("!")
-    name = value[1:] if negated else value
+    negated, name = _negated(value)
     if name in _IFACE_GROUPS:
         raise Untranslatable("%s %s (an interface group) is not realised" % (field, name))
-    linux = ifaces.get(name, (linux_name(name, "x"),))[0]
-    return "%s%s" % ("!= " if negated else "", json.dumps(linux))
+    return "%s%s" % ("!= " if negated else "", json.dumps(_linux_iface(name, ifaces)))
 
 
-_MATCH_FIELDS = ("chain", "action", "passthrough", "comment", "disabled", "log", "log-prefix", "bytes", "packets",
-                 "invalid", "dynamic", ".id", "new-routing-mark", "to-addresses", "to-ports", "jump-target")
+def _iface_list(value, field, ctx):
+    """iifname/oifname operand for an interface list, None when any interface matches."""
+    negated, name = _negated(value)
+    if name not in ctx.iface_lists:
+        raise Untranslatable("%s %s: no such interface list" % (field, name))
+    members = ctx.iface_lists[name]
+    if members is None:  # the builtin list "all"
+        if negated:
+            raise NeverMatches()
+        return None
+    if not members:
+        if negated:
+            return None
+        raise NeverMatches()
+    return ("!= " if negated else "") + _nft_set(json.dumps(member) for member in sorted(members))
 
 
-def firewall_rule(row, tables, ifaces):
-    """One nft rule (text) for a mangle or NAT row; Untranslatable for what the lab does not realise."""
+def _matchers(row, ctx, nft_chain):
+    """The nft match expressions for a firewall row (any of the four menus)."""
+    ip = "ip" if ctx.family == 4 else "ip6"
     parts = []
     protocol = None
     if row.get("protocol"):
-        protocol = _protocol(row["protocol"])
-        parts.append("meta l4proto %d" % protocol)
+        negated, name = _negated(row["protocol"])
+        protocol = None if negated else _protocol(name)
+        parts.append("meta l4proto %s%d" % ("!= " if negated else "", _protocol(name)))
     for field, key in (("in-interface", "iifname"), ("out-interface", "oifname")):
         if row.get(field):
-            parts.append("%s %s" % (key, _iface(row[field], field, ifaces)))
-    for field, key in (("src-address", "ip saddr"), ("dst-address", "ip daddr")):
+            parts.append("%s %s" % (key, _iface(row[field], field, ctx.ifaces)))
+    for field, key in (("in-interface-list", "iifname"), ("out-interface-list", "oifname")):
         if row.get(field):
-            parts.append("%s %s" % (key, _address_spec(row[field], field)))
+            operand = _iface_list(row[field], field, ctx)
+            if operand is not None:
+                parts.append("%s %s" % (key, operand))
+    for field, key in (("src-address", "saddr"), ("dst-address", "daddr")):
+        if row.get(field):
+            parts.append("%s %s %s" % (ip, key, _address_spec(row[field], field, ctx.family)))
+    for field, key in (("src-address-list", "saddr"), ("dst-address-list", "daddr")):
+        if row.get(field):
+            negated, name = _negated(row[field])
+            entries = ctx.address_lists.get(name, [])  # a list nobody filled matches nothing
+            if not entries:
+                if not negated:
+                    raise NeverMatches()
+                continue
+            parts.append("%s %s %s{ %s }" % (ip, key, "!= " if negated else "", ", ".join(entries)))
     for field, key in (("src-port", "sport"), ("dst-port", "dport")):
         if row.get(field):
             if protocol not in (6, 17, 33, 132, 136):
@@ -252,71 +463,172 @@ def firewall_rule(row, tables, ifaces):
             parts.append("th %s %s" % (key, _ports(row[field], field)))
     if row.get("port"):
         raise Untranslatable("port= (either port) is not realised; use src-port or dst-port")
+    if row.get("connection-state"):
+        # [CONNTRACK] the five states map one to one onto netfilter's ct state
+        negated, text = _negated(row["connection-state"])
+        states = [state.strip() for state in text.split(",") if state.strip()]
+        if not states or any(state not in _CONNECTION_STATES for state in states):
+            raise Untranslatable("connection-state %r" % row["connection-state"])
+        parts.append("ct state %s%s" % ("!= " if negated else "", _nft_set(states)))
+    if row.get("connection-nat-state"):
+        # [FILTER] srcnat/dstnat: the connection went through src-nat (masquerade) or dst-nat
+        negated, text = _negated(row["connection-nat-state"])
+        kinds = [{"srcnat": "snat", "dstnat": "dnat"}.get(kind.strip()) for kind in text.split(",")]
+        if not kinds or None in kinds:
+            raise Untranslatable("connection-nat-state %r" % row["connection-nat-state"])
+        bits = " | ".join(kinds)
+        parts.append("ct status & (%s) %s 0" % (bits, "==" if negated else "!="))
+    if row.get("connection-mark"):
+        # [MANGLE] no-mark is an unmarked connection; the FastTrack bit is not part of the mark
+        negated, name = _negated(row["connection-mark"])
+        parts.append("ct mark & 0x%08x %s %d" % (CONN_MARK_MASK, "!=" if negated else "==", ctx.conn_marks[name]))
     if row.get("routing-mark"):
-        mark = row["routing-mark"]
-        negated = mark.startswith("!")
-        parts.append("meta mark %s%d" % ("!= " if negated else "", _mark_of(tables, mark.lstrip("!"))))
-    known = set(_MATCH_FIELDS) | {"protocol", "in-interface", "out-interface", "src-address", "dst-address",
-                                  "src-port", "dst-port", "routing-mark"}
+        negated, name = _negated(row["routing-mark"])
+        parts.append("meta mark %s%d" % ("!= " if negated else "", _mark_of(ctx.tables, name)))
+    if row.get("ipsec-policy"):
+        # No IPsec in the lab: no packet was decapsulated from or is bound for an IPsec policy, so
+        # "in,none"/"out,none" hold for every packet and "in,ipsec"/"out,ipsec" for none ([FILTER]).
+        direction, _comma, policy = str(row["ipsec-policy"]).partition(",")
+        if direction not in ("in", "out") or policy not in ("none", "ipsec"):
+            raise Untranslatable("ipsec-policy %r" % row["ipsec-policy"])
+        if policy == "ipsec":
+            raise NeverMatches()
+    for field, key in (("src-address-type", "saddr"), ("dst-address-type", "daddr")):
+        if row.get(field):
+            if nft_chain in _NO_FIB_CHAINS:
+                raise Untranslatable("%s in a postrouting chain is not realised" % field)
+            negated, text = _negated(row[field])
+            kinds = [kind.strip() for kind in text.split(",") if kind.strip()]
+            if not kinds or any(kind not in _ADDRESS_TYPES for kind in kinds):
+                raise Untranslatable("%s %r" % (field, row[field]))
+            parts.append("fib %s type %s%s" % (key, "!= " if negated else "", _nft_set(kinds)))
+    known = set(_NON_MATCHERS) | {"protocol", "in-interface", "out-interface", "in-interface-list",
+                                  "out-interface-list", "src-address", "dst-address", "src-address-list",
+                                  "dst-address-list", "src-port", "dst-port", "port", "connection-state",
+                                  "connection-nat-state", "connection-mark", "routing-mark", "ipsec-policy",
+                                  "src-address-type", "dst-address-type"}
     unknown = sorted(key for key, value in row.items() if key not in known and not key.startswith("_")
                      and value not in (None, ""))
     if unknown:
         raise Untranslatable("matchers %s are not realised" % ", ".join(unknown))
-    parts.append("counter")
+    return parts
+
+
+def _user_chain(prefix, name):
+    """nft name of a RouterOS user chain (jump-target) of one menu."""
+    safe = "".join(c if c.isalnum() or c == "_" else "_" for c in name)
+    if safe != name:
+        safe += "_" + hashlib.sha256(name.encode()).hexdigest()[:6]
+    return "%s_u_%s" % (prefix, safe)
+
+
+def firewall_rules(row, path, ctx, nft_chain):
+    """nft rules (texts) for one row of a firewall menu; Untranslatable or NeverMatches otherwise."""
+    family_word = "IPv4" if ctx.family == 4 else "IPv6"
+    parts = _matchers(row, ctx, nft_chain)
+    match = " ".join(parts + ["counter"])
+    comment = " comment %s" % json.dumps(str(row["comment"])[:120]) if row.get("comment") else ""
     action = row.get("action", "accept")
-    if action == "mark-routing":
-        parts.append("meta mark set %d" % _mark_of(tables, row.get("new-routing-mark", "main")))
-        if not _true(row.get("passthrough", "true")):
-            parts.append("accept")
-    elif action in ("accept", "drop", "return"):
-        parts.append(action)
-    elif action == "passthrough":
-        pass
-    elif action == "masquerade":
-        parts.append("masquerade")
-    elif action in ("src-nat", "dst-nat") and row.get("to-addresses"):
+    passthrough = _true(row.get("passthrough", "true"))
+    menu = path.rsplit("/", 1)[-1]
+    verdict = None
+    if action in ("accept", "drop", "return"):
+        verdict = action
+    elif action in ("passthrough", "log"):
+        verdict = ""  # counted; the next rule decides ([FILTER]: log goes on like passthrough)
+    elif action == "jump":
+        if not row.get("jump-target"):
+            raise Untranslatable("jump without jump-target")
+        verdict = "jump %s" % _user_chain(_BASE_CHAINS[path][1], row["jump-target"])
+    elif action == "reject" and menu == "filter":
+        reject_with = row.get("reject-with") or "icmp-network-unreachable"
+        if reject_with not in _REJECT_WITH:
+            raise Untranslatable("reject-with %s is not realised" % reject_with)
+        if reject_with == "tcp-reset" and "meta l4proto 6" not in parts:
+            raise Untranslatable("reject-with tcp-reset needs protocol=tcp")
+        verdict = "reject with %s" % _REJECT_WITH[reject_with][0 if ctx.family == 4 else 1]
+    elif action == "fasttrack-connection" and menu == "filter":
+        # [FASTTRACK] the connection is marked (only TCP and UDP are really fast-tracked) and the packet
+        # accepted. IPv6 FastTrack: modelled the same way (the IPv4 documentation is the source).
+        return ["%s meta l4proto { 6, 17 } ct mark set ct mark | 0x%08x%s" % (match, FASTTRACK_BIT, comment),
+                "%s accept%s" % (match, comment)]
+    elif action == "mark-connection" and menu == "mangle":
+        # [MANGLE]/[CONNTRACK] the mark goes on the connection; the FastTrack bit is kept
+        name = row.get("new-connection-mark") or "no-mark"
+        verdict = "ct mark set ct mark & 0x%08x | %d" % (FASTTRACK_BIT, ctx.conn_marks.get(name, 0))
+        verdict += "" if passthrough else " accept"
+    elif action == "mark-routing" and menu == "mangle":
+        verdict = "meta mark set %d" % _mark_of(ctx.tables, row.get("new-routing-mark", "main"))
+        verdict += "" if passthrough else " accept"
+    elif action == "masquerade" and menu == "nat":
+        verdict = "masquerade"
+    elif action in ("src-nat", "dst-nat") and menu == "nat" and row.get("to-addresses"):
         target = row["to-addresses"] + (":%s" % row["to-ports"] if row.get("to-ports") else "")
-        parts.append("%s to %s" % ("snat" if action == "src-nat" else "dnat", target))
+        verdict = "%s to %s" % ("snat" if action == "src-nat" else "dnat", target)
     else:
-        raise Untranslatable("action %s is not realised" % action)
-    if row.get("comment"):
-        parts.append("comment %s" % json.dumps(str(row["comment"])[:120]))
-    return " ".join(parts)
+        raise Untranslatable("action %s is not realised in %s %s" % (action, family_word, menu))
+    return [("%s %s" % (match, verdict)).rstrip() + comment]
 
 
-# chain name -> (nft chain, hook declaration)
-_CHAINS = {
-    ("/ip/firewall/mangle", "prerouting"): ("mangle_prerouting", "type filter hook prerouting priority mangle"),
-    ("/ip/firewall/mangle", "input"): ("mangle_input", "type filter hook input priority mangle"),
-    ("/ip/firewall/mangle", "forward"): ("mangle_forward", "type filter hook forward priority mangle"),
-    ("/ip/firewall/mangle", "output"): ("mangle_output", "type route hook output priority mangle"),
-    ("/ip/firewall/mangle", "postrouting"): ("mangle_postrouting", "type filter hook postrouting priority mangle"),
-    ("/ip/firewall/nat", "srcnat"): ("srcnat", "type nat hook postrouting priority srcnat"),
-    ("/ip/firewall/nat", "dstnat"): ("dstnat", "type nat hook prerouting priority dstnat"),
-}
+def firewall_rule(row, tables, ifaces, path="/ip/firewall/mangle"):
+    """One nft rule (text) for a mangle or NAT row: the single-rule form of firewall_rules."""
+    ctx = FirewallContext({path: [row]}, tables, ifaces, 4, [])
+    return " ".join(firewall_rules(row, path, ctx, ""))
+
+
+def _fasttrack_prelude(path, nft_chain):
+    """First rule of a base chain: what a packet of a FastTracked connection does there."""
+    if path == "/ip/firewall/mangle":
+        # [FASTTRACK] no mangle rule sees it: no routing mark, so the main table routes it
+        return ["%s meta mark set 0 accept comment \"fasttracked: mangle skipped\"" % _FT]
+    if path.endswith("/filter"):
+        # [FASTTRACK] no filter rule sees it either
+        return ["%s accept comment \"fasttracked: filter skipped\"" % _FT]
+    return []  # [NAT] NAT chains see only a connection's first packet, never a FastTracked one
 
 
 def nft_ruleset(rows, tables, ifaces, problems):
-    """The whole nftables table (text for nft -f) for mangle and NAT, replacing the previous one."""
-    chains = {spec: [] for spec in _CHAINS.values()}
-    for path in ("/ip/firewall/mangle", "/ip/firewall/nat"):
-        for row in rows.get(path, []):
-            if _true(row.get("disabled")):
-                continue
-            spec = _CHAINS.get((path, row.get("chain")))
-            try:
-                if spec is None:
-                    raise Untranslatable("chain %s is not realised" % row.get("chain"))
-                chains[spec].append(firewall_rule(row, tables, ifaces))
-            except Untranslatable as exc:
-                problems.append("%s %s: %s" % (path, row.get(".id"), exc))
-    lines = ["table ip %s" % NFT_TABLE, "delete table ip %s" % NFT_TABLE, "table ip %s {" % NFT_TABLE]
-    for (name, hook), rules in chains.items():
-        lines.append("    chain %s {" % name)
-        lines.append("        %s; policy accept;" % hook)
-        lines.extend("        %s" % rule for rule in rules)
-        lines.append("    }")
-    lines.append("}")
+    """The nftables tables (text for nft -f) for mangle, NAT and both filters, replacing the previous ones."""
+    families = {"ip": (4, ["/ip/firewall/mangle", "/ip/firewall/nat", "/ip/firewall/filter"]),
+                "ip6": (6, ["/ipv6/firewall/filter"])}
+    lines = []
+    for family, (number, paths) in families.items():
+        ctx = FirewallContext(rows, tables, ifaces, number, problems)
+        chains = {}  # nft chain -> (hook or None, [rules])
+        for path in paths:
+            _family, prefix, base = _BASE_CHAINS[path]
+            for name, hook in base.values():
+                chains[name] = (hook, _fasttrack_prelude(path, name))
+            for row in rows.get(path, []):
+                if row.get("action") == "jump" and row.get("jump-target") and row["jump-target"] not in base:
+                    chains.setdefault(_user_chain(prefix, row["jump-target"]), (None, []))
+            for row in rows.get(path, []):
+                if _true(row.get("disabled")):
+                    continue
+                chain = row.get("chain")
+                nft_chain = base[chain][0] if chain in base else _user_chain(prefix, str(chain))
+                try:
+                    if not chain:
+                        raise Untranslatable("no chain")
+                    if chain not in base and path == "/ip/firewall/nat" and chain in ("input", "output"):
+                        raise Untranslatable("chain %s is not realised" % chain)
+                    rules = firewall_rules(row, path, ctx, nft_chain)
+                except NeverMatches:
+                    continue
+                except Untranslatable as exc:
+                    problems.append("%s %s: %s" % (path, row.get(".id"), exc))
+                    continue
+                chains.setdefault(nft_chain, (None, []))[1].extend(rules)
+        lines += ["table %s %s" % (family, NFT_TABLE), "delete table %s %s" % (family, NFT_TABLE),
+                  "table %s %s {" % (family, NFT_TABLE)]
+        # user chains first: a base chain's jump needs its target declared
+        for name, (hook, rules) in sorted(chains.items(), key=lambda item: item[1][0] is not None):
+            lines.append("    chain %s {" % name)
+            if hook:
+                lines.append("        %s; policy accept;" % hook)
+            lines.extend("        %s" % rule for rule in rules)
+            lines.append("    }")
+        lines.append("}")
     return "\n".join(lines) + "\n"
 
 
@@ -630,8 +942,9 @@ class NetnsRealiser:
         with router.lock:
             rows = {path: router.rows(path) for path in READ_PATHS if path != "/certificate"}
             rows["/certificate"] = [dict(row) for row in router.tables["/certificate"]]
-            if router.menu_exists("/routing/table"):
-                rows["/routing/table"] = router.rows("/routing/table")
+            for path in OPTIONAL_PATHS:
+                if router.menu_exists(path):
+                    rows[path] = router.rows(path)
             return rows, router.release
 
     def apply(self):

@@ -162,17 +162,17 @@ def test_changed_tunnel_is_replaced_and_removed_one_deleted(tmp_path):
 
 def test_untranslatable_entries_are_left_out_and_named(tmp_path):
     router, rows, store, _names = _configured("7.16")
-    router.execute("/ip/firewall/mangle", "add", {"chain": "prerouting", "action": "mark-connection",
-                                                  "new-connection-mark": "x"})
+    router.execute("/ip/firewall/mangle", "add", {"chain": "prerouting", "action": "mark-packet",
+                                                  "new-packet-mark": "x"})
     router.execute("/interface/ovpn-client", "add", {"name": "nocert", "connect-to": "203.0.113.130", "user": "u",
                                                      "disabled": "no"})
     rows["/ip/firewall/mangle"] = router.rows("/ip/firewall/mangle")
     rows["/interface/ovpn-client"] = router.rows("/interface/ovpn-client")
     desired = translate(rows, "7.16", store, str(tmp_path))
-    assert any("new-connection-mark" in problem or "mark-connection" in problem for problem in desired["problems"])
+    assert any("new-packet-mark" in problem or "mark-packet" in problem for problem in desired["problems"])
     assert "ovpn-client nocert has no certificate" in desired["problems"]
     assert "nocert" not in desired["openvpn"] and "ovpn6" in desired["openvpn"]
-    assert "mark-connection" not in desired["nft"]
+    assert "mark-packet" not in desired["nft"] and '"x"' not in desired["nft"]
 
 
 def test_disabled_client_and_tunnel_are_not_realised(tmp_path):
