@@ -32,6 +32,10 @@ def _parser():
     serve.add_argument("--tls-port", type=int, default=0)
     serve.add_argument("--state", help="state file (router i of --count N uses FILE.i)")
     serve.add_argument("--reset", action="store_true", help="start from the factory configuration")
+    serve.add_argument("--factory", choices=("minimal", "defconf", "blank"), default=None,
+                       help="factory state of a new or reset router: minimal (default: the emulator's test "
+                       "baseline), defconf (the release's SOHO default configuration) or blank (CHR/netinstall); "
+                       "default: the one saved in --state")
     serve.add_argument("--username", default="admin")
     serve.add_argument("--password", default="")
     serve.add_argument("--count", type=int, default=1, help="number of routers to serve")
@@ -74,7 +78,7 @@ def _serve(args):
             state = args.state if args.count == 1 else "%s.%d" % (args.state, index)
         router = Router(release=args.release, username=args.username, password=args.password, state_file=state,
                         reset=args.reset, identity="MikroTik" if args.count == 1 else "rtr-%d" % index,
-                        realiser=realiser, assume=assume)
+                        realiser=realiser, assume=assume, factory=args.factory)
         if realiser is not None:
             realiser.start(router)
         port = args.port + index if args.port else 0

@@ -37,6 +37,10 @@ SOURCES = {
                   "(no 7.x dump has routing-mark on /ip/route)",
     "iana-protocols": "IANA Assigned Internet Protocol Numbers (protocol-numbers.xhtml)",
     "librouteros-388": "librouteros pull request 388 (third party): /file add answers without =ret= before 7.13",
+    "export-7.20.5-defconf": "public export 'by RouterOS 7.20.5' with 'defconf: fasttrack6' (factory.SOURCES)",
+    "export-7.x-undated": "public 7.x export without a version line and without fasttrack6 (factory.SOURCES)",
+    "pear2-issue-36": "github pear2/Net_RouterOS issue 36: 'failure: cannot change builtin' for the dummy "
+                      "fasttrack counters rule",
 }
 
 # ------------------------------------------------------------------------------ versions
@@ -159,6 +163,22 @@ FACTS = {
     ],
 }
 
+FACTS.update({
+    # fasttrack-connection hw-offload= on /ip/firewall/filter (the defconf fasttrack rule sets it)
+    "filter_hw_offload": [
+        (_V6[0], _V6[1], False, "no 6.x source shows hw-offload; the 6.x defconf rule has none (factory.SOURCES)"),
+        ((7, 0, 0), (7, 8, 99), True, "dumps"),  # the oldest (7.9) has it; 7.0-7.8 assumed alike
+        ((7, 9, 0), (7, 20, 99), True, "dumps"),  # 7.9 .. 7.20.8 trees
+        ((7, 21, 0), _ANY7[1], False, "dumps"),  # gone from the 7.21 .. 7.24 trees
+    ],
+    # the 7.x defconf IPv6 filter has 'defconf: fasttrack6'
+    "defconf_fasttrack6": [
+        (_V6[0], _V6[1], False, "no 6.49 source for its defconf IPv6 rules: not modelled (factory.py)"),
+        ((7, 0, 0), (7, 19, 99), UNKNOWN, "export-7.x-undated has none, export-7.20.5-defconf has it"),
+        ((7, 20, 0), _ANY7[1], True, "export-7.20.5-defconf"),  # later releases assumed to keep it
+    ],
+})
+
 # Facts derived from a dump's argument tree at run time (menus/arguments), listed here with
 # their boundaries so the table can be read in one place; tests check them against the dumps.
 DUMP_FACTS = {
@@ -190,6 +210,13 @@ ASSUMPTIONS = {
     # /interface/6to4 keepalive as print shows it when never set. 7.x docs: 0,0 ("v7-docs-6to4");
     # no 6.x source found: the same value is assumed.
     "sixtofour_keepalive": "0,0",
+    # defconf 'fasttrack6' rule on 7.0 .. 7.19 (evidence "defconf_fasttrack6"): an undated older 7.x
+    # export lacks it, so False is picked.
+    "defconf_fasttrack6": False,
+    # When /ip/firewall/filter shows the dynamic "special dummy rule to show fasttrack counters":
+    # "enabled" (an enabled fasttrack-connection rule exists: the case every source shows), "any"
+    # (a disabled one is enough) or "never". No source shows a router with only a disabled one.
+    "fasttrack_counter_rule": "enabled",
 }
 
 
@@ -204,6 +231,8 @@ def assumptions(overrides=None):
         raise ValueError("cipher_words must be 'mode' or 'legacy'")
     if values["print_sensitive"] not in ("omit", "mask", "show"):
         raise ValueError("print_sensitive must be 'omit', 'mask' or 'show'")
+    if values["fasttrack_counter_rule"] not in ("enabled", "any", "never"):
+        raise ValueError("fasttrack_counter_rule must be 'enabled', 'any' or 'never'")
     if values["file_print_name"] not in ("txt", "bare"):
         raise ValueError("file_print_name must be 'txt' or 'bare'")
     return values
@@ -232,6 +261,8 @@ def has(text, feature, assume=None):
         return bool(values["auth_sha2"])
     if feature == "ovpn_protocol":
         return bool(values["ovpn_protocol"])
+    if feature == "defconf_fasttrack6":
+        return bool(values["defconf_fasttrack6"])
     raise KeyError("no assumption settles %s" % feature)
 
 

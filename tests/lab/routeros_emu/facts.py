@@ -42,6 +42,12 @@ ERRORS = {
     "cannot_remove_builtin": ("failure: can not remove builtin entry", None, False),
     "cannot_remove_dynamic": ("failure: can not remove dynamic entry", None, False),
     "cannot_change_dynamic": ("failure: can not change dynamic", None, False),
+    # pear2/Net_RouterOS issue 36: disabling the dummy fasttrack counters rule over the API.
+    "cannot_change_builtin": ("failure: cannot change builtin", None, True),
+    # Moving a rule above / placing it before that dynamic rule: refused (nasnet-community/nasnet-panel
+    # PR 509, 'RouterOS rejects' destination=0 with dynamic rules on top); the words are not quoted there.
+    "move_before_builtin": ("failure: cannot change builtin", None, False),
+    "already_bridge_port": ("failure: device already added as bridge port", None, False),
     "file_not_found": ("failure: file not found", None, False),
     "wrong_passphrase": ("failure: unable to decrypt, wrong passphrase?", None, False),
     "cert_parse": ("failure: not a valid certificate or key file", None, False),
@@ -96,6 +102,9 @@ ROS6_ARGS_REMOVED = {
     ("/interface/ovpn-client", "add"): {"protocol", "tls-version", "verify-server-certificate"},
     ("/interface/ovpn-client", "set"): {"protocol", "tls-version", "verify-server-certificate"},
     ("/certificate", "import"): {"trusted", "no-key-export", "trust-store"},
+    # evidence "filter_hw_offload": no 6.x source shows fasttrack hw-offload=.
+    ("/ip/firewall/filter", "add"): {"hw-offload"},
+    ("/ip/firewall/filter", "set"): {"hw-offload"},
 }
 ROS6_ARGS_ADDED = {
     ("/ip/route", "add"): {"routing-mark"},
@@ -111,6 +120,9 @@ OPEN_COMPLETION_ARGS = {
     "mlag-heartbeat", "mlag-peer-port", "gateway", "vrf-interface", "interface", "certificate",
     "file-name", "name", "address-list-timeout", "dont-fragment", "copy-from", "trust-store",
     "key-usage", "subject-alt-name", "ether-type",
+    # Firewall filter / address lists: comma lists and names the user makes up, 'equal:1' forms.
+    "ipsec-policy", "hop-limit", "src-address-list", "dst-address-list", "address-list", "list",
+    "dhcp-options", "horizon", "mdns-repeat-ifaces", "servers", "timeout",
 }
 
 # Object references: (menu, arg) -> (menu holding the objects, key field, extra accepted values,
@@ -123,7 +135,25 @@ REFERENCES = {
     ("/ip/firewall/nat", "in-interface"): ("/interface", "name", ("all-ethernet", "all-ppp", "all-vlan", "all-wireless"), True),
     ("/ip/firewall/nat", "out-interface"): ("/interface", "name", ("all-ethernet", "all-ppp", "all-vlan", "all-wireless"), True),
     ("/interface/ovpn-client", "certificate"): ("/certificate", "name", ("none",), False),
+    ("/interface/list/member", "interface"): ("/interface", "name", (), False),
+    ("/interface/list/member", "list"): ("/interface/list", "name", (), False),
+    ("/interface/list", "include"): ("/interface/list", "name", ("",), False),
+    ("/interface/list", "exclude"): ("/interface/list", "name", ("",), False),
+    ("/interface/list", "copy-from"): ("/interface/list", "name", (), False),
+    ("/ip/dhcp-client", "interface"): ("/interface", "name", (), False),
+    ("/interface/bridge/port", "interface"): ("/interface", "name", (), False),
+    ("/interface/bridge/port", "bridge"): ("/interface/bridge", "name", (), False),
 }
+# Firewall menus: interfaces and interface lists must exist (a list name RouterOS does not know is
+# refused like any unknown reference); address-list names may be anything (an empty list matches nothing).
+_ANY_KIND = ("all-ethernet", "all-ppp", "all-vlan", "all-wireless")
+for _menu in ("/ip/firewall/filter", "/ipv6/firewall/filter", "/ipv6/firewall/mangle"):
+    REFERENCES[(_menu, "in-interface")] = ("/interface", "name", _ANY_KIND, True)
+    REFERENCES[(_menu, "out-interface")] = ("/interface", "name", _ANY_KIND, True)
+for _menu in ("/ip/firewall/filter", "/ipv6/firewall/filter", "/ipv6/firewall/mangle", "/ip/firewall/mangle",
+              "/ip/firewall/nat"):
+    REFERENCES[(_menu, "in-interface-list")] = ("/interface/list", "name", (), True)
+    REFERENCES[(_menu, "out-interface-list")] = ("/interface/list", "name", (), True)
 # Only on releases with a /routing/table (7.x): the mark must be an existing table.
 ROUTING_TABLE_REFERENCES = {
     ("/ip/route", "routing-table"): False,
@@ -131,6 +161,7 @@ ROUTING_TABLE_REFERENCES = {
     ("/ip/firewall/mangle", "new-routing-mark"): False,
     ("/ip/firewall/mangle", "routing-mark"): True,
     ("/ip/firewall/nat", "routing-mark"): True,
+    ("/ip/firewall/filter", "routing-mark"): True,
 }
 
 # Flag arguments: given with any value they are set and print as an empty value; "!flag" clears
@@ -144,4 +175,5 @@ BOOLEAN_ARGS = {
     "advertise", "eui-64", "no-dad", "passthrough", "log", "trusted", "no-key-export", "once",
     "auto-mac", "fast-forward", "igmp-snooping", "vlan-filtering", "suppress-hw-offload", "disconnect-notify",
     "auto-link-local", "randomise-ports", "fragment", "dhcp-snooping", "ingress-filtering",
+    "hw-offload", "allow-remote-requests", "verify-doh-cert", "trusted", "hw", "builtin",
 }

@@ -105,6 +105,46 @@ def _firewall(default_action, passthrough):
     return defaults
 
 
+def _interface_list(release):
+    return {"name": None, "include": "", "exclude": "", "builtin": "false", "dynamic": "false", "comment": None}
+
+
+def _list_member(release):
+    return {"list": None, "interface": None, "comment": None, "dynamic": "false", "disabled": "false"}
+
+
+def _address_list(release):
+    # creation-time is not modelled; timeout shown only when set.
+    return {"list": None, "address": None, "timeout": None, "comment": None, "dynamic": "false",
+            "disabled": "false"}
+
+
+def _dhcp_client(release):
+    # help.mikrotik.com/docs/display/ROS/DHCP (client properties): add-default-route yes,
+    # default-route-distance 1, use-peer-dns yes, use-peer-ntp yes, dhcp-options hostname,clientid.
+    # No server answers in the emulator: status "searching..." (the manual's status while no lease).
+    return {"interface": None, "add-default-route": "yes", "default-route-distance": "1", "use-peer-dns": "yes",
+            "use-peer-ntp": "yes", "dhcp-options": "hostname,clientid", "status": "searching...", "comment": None,
+            "invalid": "false", "dynamic": "false", "disabled": "false"}
+
+
+def _dns(release):
+    # help.mikrotik.com/docs/display/ROS/DNS (properties and their defaults).
+    return {"servers": "", "dynamic-servers": "", "use-doh-server": "", "verify-doh-cert": "false",
+            "allow-remote-requests": "false", "max-udp-packet-size": "4096", "query-server-timeout": "2s",
+            "query-total-timeout": "10s", "max-concurrent-queries": "100", "max-concurrent-tcp-sessions": "20",
+            "cache-size": "2048KiB", "cache-max-ttl": "1w", "cache-used": "0"}
+
+
+def _bridge_port(release):
+    # help.mikrotik.com/docs/display/ROS/Bridging+and+Switching (port properties and defaults).
+    return {"interface": None, "bridge": None, "horizon": "none", "learn": "auto", "edge": "auto",
+            "point-to-point": "auto", "path-cost": "10", "internal-path-cost": "10", "priority": "0x80",
+            "pvid": "1", "frame-types": "admit-all", "ingress-filtering": "true" if _v7(release) else "false",
+            "trusted": "false", "hw": "true", "comment": None, "inactive": "false", "dynamic": "false",
+            "disabled": "false"}
+
+
 def _file(release):
     return {"name": None, "type": "file", "size": "0", "creation-time": None, "contents": None}
 
@@ -153,6 +193,25 @@ MENUS = {
                                     ordered=True),
     "/ip/firewall/nat": MenuSpec("/ip/firewall/nat", defaults=_firewall("accept", False), required=("chain",),
                                  ordered=True),
+    "/ip/firewall/filter": MenuSpec("/ip/firewall/filter", defaults=_firewall("accept", False), required=("chain",),
+                                    ordered=True),
+    "/ipv6/firewall/filter": MenuSpec("/ipv6/firewall/filter", defaults=_firewall("accept", False),
+                                      required=("chain",), ordered=True),
+    "/ipv6/firewall/mangle": MenuSpec("/ipv6/firewall/mangle", defaults=_firewall("accept", True),
+                                      required=("chain",), ordered=True),
+    "/interface/list": MenuSpec("/interface/list", defaults=_interface_list, required=("name",), unique=("name",)),
+    "/interface/list/member": MenuSpec("/interface/list/member", defaults=_list_member,
+                                       required=("list", "interface"), unique=("list", "interface")),
+    "/ip/firewall/address-list": MenuSpec("/ip/firewall/address-list", defaults=_address_list,
+                                          required=("list", "address"), unique=("list", "address")),
+    "/ipv6/firewall/address-list": MenuSpec("/ipv6/firewall/address-list", defaults=_address_list,
+                                            required=("list", "address"), unique=("list", "address")),
+    "/ip/dhcp-client": MenuSpec("/ip/dhcp-client", defaults=_dhcp_client, required=("interface",),
+                                unique=("interface",)),
+    "/ip/dns": MenuSpec("/ip/dns", kind="single", defaults=_dns),
+    "/interface/bridge/port": MenuSpec("/interface/bridge/port", defaults=_bridge_port,
+                                       required=("bridge", "interface"), unique=("interface",),
+                                       unique_error="already_bridge_port", ordered=True),
     "/file": MenuSpec("/file", defaults=_file, required=("name",), unique=("name",)),
     "/certificate": MenuSpec("/certificate", defaults=_certificate, unique=("name",),
                              unique_error="already_have_certificate"),

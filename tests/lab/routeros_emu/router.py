@@ -12,7 +12,7 @@ import os
 import threading
 import time
 
-from . import certs, evidence
+from . import certs, evidence, factory as factories
 from .facts import (BOOLEAN_ARGS, BOOLEAN_VALUES, FLAG_ARGS, OPEN_COMPLETION_ARGS, REFERENCES,
                     ROS6_ARGS_ADDED, ROS6_ARGS_REMOVED, ROS6_COMMANDS_ABSENT, ROS6_MENUS_ABSENT,
                     ROUTING_TABLE_REFERENCES, RouterError, load_schema, schema_release_for)
@@ -53,8 +53,15 @@ def _now():
 
 class Router:
     def __init__(self, release="7.16", username="admin", password="", state_file=None, reset=False,
-                 realiser=None, identity="MikroTik", assume=None):
-        """``assume``: answers where evidence is silent (evidence.ASSUMPTIONS lists keys and defaults)."""
+                 realiser=None, identity="MikroTik", assume=None, factory=None):
+        """``assume``: answers where evidence is silent (evidence.ASSUMPTIONS lists keys and defaults).
+
+        ``factory``: the state a new or reset router starts from, "minimal" (default), "defconf" or
+        "blank" (factory.py). None: the one saved in ``state_file``, else "minimal". A state file
+        saved from another factory state is another router: it starts afresh from ``factory``.
+        """
+        if factory is not None and factory not in factories.FACTORIES:
+            raise ValueError("unknown factory state %r (known: %s)" % (factory, ", ".join(factories.FACTORIES)))
         evidence.check_supported(release)
         self.release = release
         self.version = evidence.parse_version(release)
@@ -72,8 +79,9 @@ class Router:
         # Closed value sets for trees without `_completion` (most dumps, and 6.x).
         self._schema_completion = load_schema(evidence.COMPLETION_DUMPS[-1])
         self._initial_identity = identity
+        self.factory = factory or factories.DEFAULT_FACTORY
         if state_file and os.path.exists(state_file) and not reset:
-            self._load(state_file)
+            self._load(state_file, factory)
         else:
             self._factory()
             self._save()
@@ -83,20 +91,9 @@ class Router:
         self.tables = {path: [] for path, spec in MENUS.items() if spec.kind == "table"}
         self.next_id = {}
         self.identity = {"name": self._initial_identity}
+        self.singles = {}
         self.packages = self._factory_packages()
-        self._insert("/interface/ethernet", {"name": "ether1", "default-name": "ether1", "mtu": "1500",
-                                             "mac-address": "0C:00:00:00:00:01"})
-        self._insert("/interface/ethernet", {"name": "ether2", "default-name": "ether2", "mtu": "1500",
-                                             "mac-address": "0C:00:00:00:00:02"})
-        self._insert("/interface/bridge", {"name": "bridge", "mac-address": "0C:00:00:00:00:02",
-                                           "comment": "defconf"})
-        if self.ros7:
-            self._insert("/interface/ethernet", {"name": "lo", "_type": "loopback", "mtu": "65536",
-                                                 "mac-address": "00:00:00:00:00:00", "_builtin": "true"})
-            self._insert("/routing/table", {"name": "main", "fib": "", "dynamic": "true", "_builtin": "true"})
-        self._insert("/ip/address", {"address": "192.168.88.1/24", "interface": "bridge", "comment": "defconf"})
-        self._insert("/ip/firewall/nat", {"chain": "srcnat", "action": "masquerade", "out-interface": "ether1",
-                                          "comment": "defconf: masquerade"})
+        factories.build(self, self.factory)
 
     def _factory_packages(self):
         """name -> {"disabled": bool, "scheduled": "" | "scheduled for enable" | "scheduled for disable"}."""
@@ -106,22 +103,32 @@ class Router:
         return {"routeros": {"disabled": False, "scheduled": ""}}
 
     def state(self):
-        return {"version": _STATE_VERSION, "release": self.release, "tables": self.tables,
-                "next_id": self.next_id, "identity": self.identity, "packages": self.packages}
+        return {"version": _STATE_VERSION, "release": self.release, "factory": self.factory,
+                "tables": self.tables, "next_id": self.next_id, "identity": self.identity,
+                "singles": self.singles, "packages": self.packages}
 
-    def _load(self, path):
+    def _load(self, path, factory=None):
         with open(path) as handle:
             data = json.load(handle)
-        if data.get("version") != _STATE_VERSION or data.get("release") != self.release:
-            # A state file from another release is a different router: start from factory.
+        saved_factory = data.get("factory", factories.DEFAULT_FACTORY)
+        if data.get("version") != _STATE_VERSION or data.get("release") != self.release or \
+                (factory is not None and factory != saved_factory):
+            # A state file from another release or factory state is a different router: start afresh.
             self._factory()
             return
+        self.factory = saved_factory
         self.tables = data["tables"]
         for path_name, spec in MENUS.items():
             if spec.kind == "table":
                 self.tables.setdefault(path_name, [])
+        if not any(row.get("_builtin") for row in self.tables["/interface/list"]):
+            # A state file written before the emulator had interface lists: RouterOS always has these.
+            builtins = [{".id": ident, "name": name, "comment": comment, "builtin": "true", "_builtin": "true"}
+                        for ident, name, comment in factories.BUILTIN_LISTS]
+            self.tables["/interface/list"][:0] = builtins
         self.next_id = data["next_id"]
         self.identity = data["identity"]
+        self.singles = data.get("singles") or {}
         self.packages = data.get("packages") or self._factory_packages()
         # A boot applies what /system/package enable|disable scheduled.
         for package in self.packages.values():
@@ -321,7 +328,28 @@ class Router:
             return [self._single(path)]
         if spec.kind == "packages":
             return self._package_rows()
-        return [self._render(path, row) for row in self.tables[path]]
+        rows = [self._render(path, row) for row in self.tables[path]]
+        if path == "/ip/firewall/filter" and self._fasttrack_dummy_shown():
+            rows.insert(0, self._fasttrack_dummy())
+        return rows
+
+    def _fasttrack_dummy_shown(self):
+        """RouterOS shows a dynamic counters rule first while FastTrack is configured (factory.SOURCES
+        "pastebin-RE5PPm6u"); when a disabled fasttrack rule is enough is assume fasttrack_counter_rule."""
+        mode = self.assume["fasttrack_counter_rule"]
+        if mode == "never":
+            return False
+        return any(row.get("action") == "fasttrack-connection" and (mode == "any" or row.get("disabled") != "true")
+                   for row in self.tables["/ip/firewall/filter"])
+
+    def _fasttrack_dummy(self):
+        shown = {".id": factories.FASTTRACK_DUMMY_ID}
+        for key, default in MENUS["/ip/firewall/filter"].defaults(self.release).items():
+            value = factories.FASTTRACK_DUMMY.get(key, default)
+            if value is not None:
+                shown[key] = value
+        shown["dynamic"] = "true"
+        return shown
 
     def _package_rows(self):
         version = self.release.split()[0]
@@ -355,6 +383,10 @@ class Router:
     def _single(self, path):
         if path == "/system/identity":
             return dict(self.identity)
+        if path != "/system/resource":
+            values = dict(MENUS[path].defaults(self.release))
+            values.update(self.singles.get(path, {}))
+            return {key: value for key, value in values.items() if value is not None}
         uptime = int(time.monotonic() - self.boot)
         weeks, rest = divmod(uptime, 7 * 86400)
         days, rest = divmod(rest, 86400)
@@ -371,8 +403,13 @@ class Router:
                 "platform": "MikroTik"}
 
     # ------------------------------------------------------------------ lookup
-    def _find(self, path, ident):
-        """The table and index of the row named by ``ident`` (``*HEX`` id, or a name)."""
+    def _find(self, path, ident, error="cannot_change_builtin"):
+        """The table and index of the row named by ``ident`` (``*HEX`` id, or a name).
+
+        The dynamic fasttrack counters rule cannot be the object of a command (``error``).
+        """
+        if path == "/ip/firewall/filter" and ident == factories.FASTTRACK_DUMMY_ID and self._fasttrack_dummy_shown():
+            raise RouterError(error)
         tables = _INTERFACE_MENUS if path == "/interface" else (path,)
         for table in tables:
             for index, row in enumerate(self.tables[table]):
@@ -467,9 +504,14 @@ class Router:
         if spec.kind == "single":
             if command != "set":
                 raise RouterError("no_such_command")
-            changes, _unsets = self._parse_args(path, "set", args)
+            changes, unsets = self._parse_args(path, "set", args)
             if path == "/system/identity":
                 self.identity.update(changes)
+            elif path != "/system/resource":
+                values = self.singles.setdefault(path, {})
+                values.update(changes)
+                for name in unsets:
+                    values.pop(name, None)
             return self._changed(path)
         if path == "/interface/ovpn-client" and command == "monitor":
             return self._cmd_monitor(path, args)
@@ -586,6 +628,9 @@ class Router:
             row = next((r for r in self._package_rows() if number in (r[".id"], r["name"])), None)
             if row is None:
                 raise RouterError("no_such_item")
+        elif path == "/ip/firewall/filter" and number == factories.FASTTRACK_DUMMY_ID and \
+                self._fasttrack_dummy_shown():
+            row = self._fasttrack_dummy()
         else:
             if number is None:
                 raise RouterError("missing_value", arg="number")
@@ -626,7 +671,7 @@ class Router:
             values["type"] = self._file_values(values["name"], "")["type"]
         before = None
         if place_before is not None:
-            table, before = self._find(path, place_before)
+            table, before = self._find(path, place_before, error="move_before_builtin")
         row = self._insert(path, values, before)
         if path in ("/interface/ovpn-client", "/interface/bridge") and "mac-address" not in row:
             number = int(row[".id"][1:], 16)
@@ -653,6 +698,9 @@ class Router:
                 raise RouterError(spec.unique_error)
 
     def _guard_dynamic(self, row, removing=False):
+        if row.get("builtin") == "true":
+            # builtin interface lists (pear2-issue-36 words for a builtin entry)
+            raise RouterError("cannot_remove_builtin" if removing else "cannot_change_builtin")
         if row.get("_builtin") == "true" or row.get("dynamic") == "true":
             raise RouterError("cannot_remove_builtin" if removing else "cannot_change_dynamic")
 
@@ -688,7 +736,19 @@ class Router:
             pairs = [("/ip/address", "interface"), ("/ipv6/address", "interface"),
                      ("/ip/firewall/mangle", "in-interface"), ("/ip/firewall/mangle", "out-interface"),
                      ("/ip/firewall/nat", "in-interface"), ("/ip/firewall/nat", "out-interface"),
-                     ("/ip/route", "gateway"), ("/ipv6/route", "gateway")]
+                     ("/ip/route", "gateway"), ("/ipv6/route", "gateway"),
+                     ("/interface/list/member", "interface"), ("/ip/dhcp-client", "interface"),
+                     ("/interface/bridge/port", "interface")]
+            pairs += [(menu, field) for menu in ("/ip/firewall/filter", "/ipv6/firewall/filter", "/ipv6/firewall/mangle")
+                      for field in ("in-interface", "out-interface")]
+            if table == "/interface/bridge":
+                pairs.append(("/interface/bridge/port", "bridge"))
+        elif table == "/interface/list":
+            pairs = [("/interface/list/member", "list"), ("/interface/list", "include"),
+                     ("/interface/list", "exclude")]
+            pairs += [(menu, field) for menu in ("/ip/firewall/filter", "/ipv6/firewall/filter", "/ipv6/firewall/mangle",
+                                                 "/ip/firewall/mangle", "/ip/firewall/nat")
+                      for field in ("in-interface-list", "out-interface-list")]
         elif table == "/routing/table":
             pairs = [("/ip/route", "routing-table"), ("/ipv6/route", "routing-table"),
                      ("/ip/firewall/mangle", "new-routing-mark"), ("/ip/firewall/mangle", "routing-mark"),
@@ -725,6 +785,8 @@ class Router:
     def _cmd_enable(self, path, command, args):
         targets = self._targets(path, args)
         for table, index in targets:
+            if self.tables[table][index].get("dynamic") == "true" and table != "/routing/table":
+                raise RouterError("cannot_change_dynamic")
             self.tables[table][index]["disabled"] = "true" if command == "disable" else "false"
         return self._changed(path)
 
@@ -754,7 +816,7 @@ class Router:
         moving_ids = [rows[index][".id"] for _table, index in targets]
         dest_id = None
         if destination is not None:
-            _table, dest_index = self._find(path, destination)
+            _table, dest_index = self._find(path, destination, error="move_before_builtin")
             dest_id = rows[dest_index][".id"]
         moving = [row for row in rows if row[".id"] in moving_ids]
         moving.sort(key=lambda row: moving_ids.index(row[".id"]))

@@ -77,8 +77,9 @@ class EmulatedRouter:
 
     def __init__(self, release="7.16", password="pw", username="admin", state_file=None, host="127.0.0.1",
                  port=0, tls=True, certfile=None, keyfile=None, reset=False, realiser=None, hub=None,
-                 identity="MikroTik", assume=None):
+                 identity="MikroTik", assume=None, factory=None):
         self.release = release
+        self.factory = factory
         self.assume = assume
         self.username = username
         self.password = password
@@ -93,7 +94,8 @@ class EmulatedRouter:
         self._identity = identity
         self.hub = hub or shared_hub()
         self.router = Router(release=release, username=username, password=password, state_file=self.state_file,
-                             reset=reset, realiser=realiser, identity=identity, assume=assume)
+                             reset=reset, realiser=realiser, identity=identity, assume=assume, factory=factory)
+        self.factory = self.router.factory
         self.service = self.hub.add(self.router, host, port, None, certfile, keyfile)
         self.port = self.service.port
         self.tls_port = self.service.tls_port
@@ -119,16 +121,39 @@ class EmulatedRouter:
         self.hub.remove(self.service)
         self.router = Router(release=self.release, username=self.username, password=self.password,
                              state_file=self.state_file, realiser=self._realiser, identity=self._identity,
-                             assume=self.assume)
+                             assume=self.assume, factory=self.factory)
         self.service = self.hub.add(self.router, self.host, port, tls_port, self._certfile, self._keyfile)
 
     def reset(self):
-        """Factory configuration (what `/system reset-configuration no-defaults=no` gives)."""
+        """Back to this router's factory state (``factory``: "minimal", "defconf" or "blank")."""
         self.router.reset()
 
     # -------------------------------------------------------------- inspection
     def rows(self, path):
         return self.router.rows(path)
+
+    def full_print(self, paths=None):
+        """Every row of every menu in ``paths`` (default: every menu this release has), as one text.
+
+        Each menu is printed as a header line and one JSON line per row, every field as print shows it,
+        in print order: two calls compare byte-for-byte (ids, order, dynamic entries, counters).
+        """
+        import json
+
+        from .menus import MENUS
+
+        if paths is None:
+            paths = [path for path, spec in sorted(MENUS.items()) if spec.kind != "single" or path == "/ip/dns"]
+        lines = []
+        with self.router.lock:
+            for path in paths:
+                if not self.router.menu_exists(path):
+                    lines.append("%s: no such menu" % path)
+                    continue
+                lines.append(path)
+                for row in self.router.rows(path):
+                    lines.append("  " + json.dumps(row, sort_keys=True))
+        return "\n".join(lines) + "\n"
 
     def stats(self):
         return self.service.stats.snapshot()
@@ -159,12 +184,12 @@ class EmulatedRouter:
         return args
 
 
-def start_fleet(count, release="7.16", password="pw", state_dir=None, tls=False):
+def start_fleet(count, release="7.16", password="pw", state_dir=None, tls=False, factory=None):
     """``count`` routers in this process, each on its own port (for scale benchmarks)."""
     hub = shared_hub()
     routers = []
     for index in range(count):
         state_file = os.path.join(state_dir, "router-%d.json" % index) if state_dir else None
         routers.append(EmulatedRouter(release=release, password=password, state_file=state_file, tls=tls,
-                                      hub=hub, identity="rtr-%d" % index))
+                                      hub=hub, identity="rtr-%d" % index, factory=factory))
     return routers
