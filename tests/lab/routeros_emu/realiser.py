@@ -502,7 +502,15 @@ def _matchers(row, ctx, nft_chain):
             if not kinds or any(kind not in _ADDRESS_TYPES for kind in kinds):
                 raise Untranslatable("%s %r" % (field, row[field]))
             parts.append("fib %s type %s%s" % (key, "!= " if negated else "", _nft_set(kinds)))
-    known = set(_NON_MATCHERS) | {"protocol", "in-interface", "out-interface", "in-interface-list",
+    for field, key in (("ttl", "ip ttl"), ("hop-limit", "ip6 hoplimit")):
+        if row.get(field):
+            # [FILTER] ttl (IPv4) and hop-limit (IPv6): equal|not-equal|greater-than|less-than:N
+            relation, _colon, number = str(row[field]).partition(":")
+            operator = {"equal": "==", "not-equal": "!=", "greater-than": ">", "less-than": "<"}.get(relation)
+            if operator is None or not number.isdigit() or (field == "ttl") != (ctx.family == 4):
+                raise Untranslatable("%s %r" % (field, row[field]))
+            parts.append("%s %s %s" % (key, operator, number))
+    known = set(_NON_MATCHERS) | {"ttl", "hop-limit", "protocol", "in-interface", "out-interface", "in-interface-list",
                                   "out-interface-list", "src-address", "dst-address", "src-address-list",
                                   "dst-address-list", "src-port", "dst-port", "port", "connection-state",
                                   "connection-nat-state", "connection-mark", "routing-mark", "ipsec-policy",

@@ -68,6 +68,8 @@ def defconf_rows():
         {"chain": "forward", "action": "accept", "connection-state": "established,related,untracked",
          "comment": "defconf: accept established,related,untracked"},
         {"chain": "forward", "action": "drop", "connection-state": "invalid", "comment": "defconf: drop invalid"},
+        {"chain": "forward", "action": "drop", "hop-limit": "equal:1", "protocol": "icmpv6",
+         "comment": "defconf: rfc4890 drop hop-limit=1"},
         {"chain": "forward", "action": "drop", "src-address-list": "bad_ipv6",
          "comment": "defconf: drop packets with bad src ipv6"},
         {"chain": "forward", "action": "drop", "dst-address-list": "bad_ipv6",
@@ -153,6 +155,7 @@ def test_defconf_ipv6_filter_and_address_lists():
     assert 'ip6 saddr { ::/128, 2001:db8::/32 } counter drop comment "defconf: drop packets with bad src ipv6"' \
         in forward
     assert "::ffff:0.0.0.0/96" not in text  # disabled entry
+    assert 'meta l4proto 58 ip6 hoplimit == 1 counter drop comment "defconf: rfc4890 drop hop-limit=1"' in forward
     assert forward[-1] == ('iifname != "bridge" counter drop '
                            'comment "defconf: drop everything else not coming from LAN"')
     input_chain = _chain(text, "ip6", "filter_input")
