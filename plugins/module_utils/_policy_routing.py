@@ -3,10 +3,18 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Policy routing on the router, as the seed describes it, in the dialect of the release.
 
-LAN traffic is marked for the VPN by default; rules (data) send exceptions straight out of the
-WAN; locally generated protocol 41 (the 6in4 tunnel) always takes the VPN. A marked default route
-sends marked traffic into the tunnel, and traffic leaving by the WAN with a VPN source is
-masqueraded. RouterOS 6.49 marks with a routing mark; 7.x needs a routing table with fib first.
+New LAN connections are marked for the VPN by default; rules (data) mark exceptions to go straight
+out of the WAN; connections the hub side opens to the LAN are marked for the VPN too, so their
+replies go back through it. Packets of a marked connection get the routing mark, and a marked
+default route sends them into the tunnel; locally generated protocol 41 (the 6in4 tunnel) always
+takes the VPN. Traffic leaving by the WAN with a VPN source is masqueraded. RouterOS 6.49 marks
+with a routing mark; 7.x needs a routing table with fib first.
+
+Marking connections, not packets, is what survives FastTrack: a FastTracked connection skips
+mangle and is routed by the main table (MikroTik docs, "FastTrack"), so a router's default
+firewall, which FastTracks every established connection, would send the VPN's flows out of the
+WAN after their first packets. An accept rule of ours in the forward chain, placed before any
+FastTrack rule, keeps the VPN's connections off FastTrack without touching the user's rule.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._routeros import
 from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._sync import PROTOCOL_NUMBERS, MenuSpec, sync
 
 MANGLE = "/ip/firewall/mangle"
+FILTER = "/ip/firewall/filter"
 NAT = "/ip/firewall/nat"
 ROUTE = "/ip/route"
 TABLE = "/routing/table"
@@ -27,6 +36,11 @@ _NAME_RE = re.compile(r"^[A-Za-z0-9_.-]{1,63}$")
 _PORT_PROTOCOLS = ("tcp", "udp", "sctp", "dccp", "udp-lite")
 RULE_FIELDS = ("key", "route", "chain", "from_lan", "protocol", "src_address", "dst_address", "src_port", "dst_port",
                "in_interface", "out_interface")
+# The connection mark that clears another one ("no-mark" in the new-connection-mark completion of
+# dumps 7.21.5 and 7.22.3; the v6 manual's mangle page has the same special value).
+NO_MARK = "no-mark"
+# RouterOS management services a VPN peer may reach by default: SSH, API, API-SSL.
+MANAGEMENT_PORTS = ("22", "8728", "8729")
 
 
 def seed_rules(hub_address=None):
@@ -88,9 +102,15 @@ def check_address(rule_key, field, address):
     return str(network.network_address) if network.prefixlen == 32 else str(network)
 
 
-def mangle_entries(rules, mark, lan_interface):
-    """The ordered mangle block for ``rules``; InvalidInputError naming the rule and value for bad ones."""
-    entries = []
+def mangle_entries(rules, mark, lan_interface, tunnel_interface=None):
+    """The ordered mangle block for ``rules``; InvalidInputError naming the rule and value for bad ones.
+
+    Prerouting rules classify new connections (mark-connection, passing through, so later rules
+    override earlier ones); then connections the hub side opens are marked for the VPN, and every
+    packet of a VPN connection that does not come out of the tunnel gets the routing mark. Output
+    rules mark the router's own packets for routing directly (FastTrack does not touch them).
+    """
+    classify, output = [], []
     for position, rule in enumerate(rules):
         if not isinstance(rule, dict):
             raise InvalidInputError("rule %d must be a dict, got %r" % (position, rule))
@@ -106,8 +126,12 @@ def mangle_entries(rules, mark, lan_interface):
         chain = rule.get("chain", "prerouting")
         if chain not in ("prerouting", "output"):
             raise InvalidInputError("rule %s: chain %r must be prerouting or output" % (key, chain))
-        entry = {"key": key, "chain": chain, "action": "mark-routing",
-                 "new-routing-mark": mark if route == "vpn" else "main", "passthrough": True}
+        if chain == "prerouting":
+            entry = {"key": key, "chain": chain, "action": "mark-connection", "connection-state": "new",
+                     "new-connection-mark": mark if route == "vpn" else NO_MARK, "passthrough": True}
+        else:
+            entry = {"key": key, "chain": chain, "action": "mark-routing",
+                     "new-routing-mark": mark if route == "vpn" else "main", "passthrough": True}
         protocol = None
         if rule.get("protocol") is not None:
             protocol = check_protocol(key, rule["protocol"])
@@ -126,7 +150,35 @@ def mangle_entries(rules, mark, lan_interface):
             entry["in-interface"] = rule["in_interface"]
         if rule.get("out_interface"):
             entry["out-interface"] = rule["out_interface"]
-        entries.append(entry)
+        (classify if chain == "prerouting" else output).append(entry)
+    if classify and tunnel_interface:
+        classify.append({"key": "from-vpn", "chain": "prerouting", "action": "mark-connection",
+                         "connection-state": "new", "in-interface": tunnel_interface,
+                         "new-connection-mark": mark, "passthrough": True})
+        classify.append({"key": "route-vpn-connections", "chain": "prerouting", "action": "mark-routing",
+                         "connection-mark": mark, "in-interface": "!" + tunnel_interface,
+                         "new-routing-mark": mark, "passthrough": False})
+    return classify + output
+
+
+def filter_entries(params, mark):
+    """Our accept rules in /ip/firewall/filter: placed first in their chains, before the user's own."""
+    tunnel = params["tunnel_interface"]
+    entries = [
+        # Established packets of the VPN's connections are accepted here, so no FastTrack rule after
+        # this one can take them off the VPN.
+        {"key": "vpn-connections-off-fasttrack", "chain": "forward", "action": "accept",
+         "connection-mark": mark, "connection-state": "established,related"},
+    ]
+    if params.get("admit_from_vpn", True):
+        entries.append({"key": "vpn-to-lan", "chain": "forward", "action": "accept", "connection-state": "new",
+                        "in-interface": tunnel, "out-interface": params["lan_interface"]})
+    ports = [check_ports("management", "management_ports", port, "tcp")
+             for port in (params.get("management_ports") if params.get("management_ports") is not None
+                          else MANAGEMENT_PORTS)]
+    if ports:
+        entries.append({"key": "manage-from-vpn", "chain": "input", "action": "accept", "protocol": "tcp",
+                        "dst-port": ",".join(ports), "in-interface": tunnel})
     return entries
 
 
@@ -139,7 +191,7 @@ def desired_specs(version, params):
     rules = params.get("rules")
     if rules is None:
         rules = seed_rules(params.get("hub_address"))
-    mangle = mangle_entries(rules, table, params["lan_interface"])
+    mangle = mangle_entries(rules, table, params["lan_interface"], params.get("tunnel_interface"))
     nat = []
     for address in params.get("masquerade_src_addresses") or []:
         source = check_address("masquerade", "masquerade_src_addresses", address)
@@ -153,6 +205,8 @@ def desired_specs(version, params):
     else:
         route["routing-mark"] = table
     specs.append(MenuSpec(MANGLE, owner, mangle, ordered=True, place_before=params.get("mangle_place_before")))
+    specs.append(MenuSpec(FILTER, owner, filter_entries(params, table), ordered=True,
+                          place_before=params.get("filter_place_before")))
     specs.append(MenuSpec(ROUTE, owner, [route]))
     specs.append(MenuSpec(NAT, owner, nat, ordered=True, place_before=params.get("nat_place_before")))
     return specs
@@ -161,10 +215,10 @@ def desired_specs(version, params):
 def absent_specs(version, params):
     """Everything of the owner, removed users-first: rules and routes before the table they name."""
     owner = params.get("owner") or "policy"
-    paths = [MANGLE, NAT, ROUTE]
+    paths = [FILTER, MANGLE, NAT, ROUTE]
     if _releases.has_feature(version, "routing_table"):
         paths.append(TABLE)
-    return [MenuSpec(path, owner, state="absent", ordered=path in (MANGLE, NAT)) for path in paths]
+    return [MenuSpec(path, owner, state="absent", ordered=path in (FILTER, MANGLE, NAT)) for path in paths]
 
 
 def check_interfaces(session, params, check_mode):

@@ -350,7 +350,9 @@ def _plan_order(spec, rows, by_key, emit):
         return [row for row in rows if row.get(chain_field) == chain and not _is_true(row.get("dynamic"))]
 
     def next_in_chain(row, chain):
-        members = chain_rows(chain)
+        # Blocks of other owners of ours (two roles each first in one chain) are stepped over, so that
+        # neither block moves the other on every run.
+        members = [member for member in chain_rows(chain) if member is row or not _other_owner(member, spec.owner)]
         position = members.index(row)
         return members[position + 1][".id"] if position + 1 < len(members) else None
 
@@ -358,8 +360,9 @@ def _plan_order(spec, rows, by_key, emit):
         if anchor_row is not None and anchor_row.get(chain_field) == chain:
             target = anchor_row[".id"]
         else:
-            foreign = [row for row in chain_rows(chain) if _row_key(row, spec.owner) is None]
-            target = foreign[0][".id"] if foreign else None
+            users = [row for row in chain_rows(chain)
+                     if _row_key(row, spec.owner) is None and not _other_owner(row, spec.owner)]
+            target = users[0][".id"] if users else None
         block = [(key, fields) for key, fields in spec.entries if fields[chain_field] == chain]
         for key, fields in reversed(block):
             row = by_key.get(key)
@@ -379,6 +382,12 @@ def _plan_order(spec, rows, by_key, emit):
                 emit(Operation("move", spec.path, key, target=row[".id"], destination=target,
                                text="move %s %s %s" % (spec.path, tag(spec.owner, key), where)))
             target = row[".id"]
+
+
+def _other_owner(row, owner):
+    """An entry tagged by another owner of this collection (``ovpn6:<other>:...``)."""
+    comment = str(row.get("comment") or "")
+    return comment.startswith(TAG + ":") and owned_key(comment, owner) is None
 
 
 def _describe_target(rows, target, owner):

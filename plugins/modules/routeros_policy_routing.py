@@ -13,9 +13,20 @@ description:
   - Builds the seed's policy routing in the router's dialect. On RouterOS 6.49 a routing mark
     (C(new-routing-mark) on mangle, C(routing-mark) on the route); on 7.x a C(/routing/table) with
     C(fib) first, then C(new-routing-mark) on mangle and C(routing-table) on the route.
-  - An ordered block of mangle rules (O(rules), data, by default the seed's), placed first in its
-    chains or before O(mangle_place_before); a default route through O(tunnel_interface) for marked
-    traffic; masquerade for traffic that leaves by O(wan_interface) with a VPN source address.
+  - An ordered block of mangle rules placed first in its chains or before O(mangle_place_before). New
+    connections are classified by O(rules) (data, by default the seed's): marked for the VPN, or left
+    unmarked to go straight out. Connections the hub side opens through the tunnel are marked for the
+    VPN too, so replies return through it. Every packet of a VPN connection that does not come out of
+    the tunnel gets the routing mark; a default route through O(tunnel_interface) carries it.
+    Masquerade for traffic that leaves by O(wan_interface) with a VPN source address.
+  - Works on a router with MikroTik's default configuration, whose firewall FastTracks established
+    connections (a FastTracked connection skips mangle and is routed by the main table): a rule of
+    ours, first in the C(forward) chain of C(/ip/firewall/filter), accepts the established packets of
+    VPN connections so that no FastTrack rule after it can send them out of the WAN. The user's own
+    FastTrack rule is never changed.
+  - Also in C(/ip/firewall/filter), first in their chains (or before O(filter_place_before)):
+    connections from the VPN to the LAN (O(admit_from_vpn)), and management of the router from the VPN
+    (O(management_ports)). On a router without a firewall they change nothing.
   - Every entry is tagged C(ovpn6:<owner>:<key>); the user's own mangle rules, routes, NAT rules and
     tables are never changed, and O(state=absent) removes only tagged entries.
   - Bad input (a port, protocol or address a rule cannot have, a LAN or WAN interface the router does
@@ -97,6 +108,25 @@ options:
   mangle_place_before:
     description: Comment or C(.id) of one of the user's mangle rules to place the block before.
     type: str
+  filter_place_before:
+    description:
+      - Comment or C(.id) of one of the user's filter rules to place our accept rules before (each chain's
+        rules go first in that chain otherwise).
+      - Must lie before any FastTrack rule of the C(forward) chain, or VPN connections leak out of the WAN.
+    type: str
+  admit_from_vpn:
+    description:
+      - Accept new connections that come out of O(tunnel_interface) for O(lan_interface) (the hub and the
+        networks behind it reaching the LAN's hosts), ahead of the user's forward rules.
+    type: bool
+    default: true
+  management_ports:
+    description:
+      - TCP ports of the router itself that peers of the VPN may reach (in through O(tunnel_interface)),
+        ahead of the user's input rules. Default SSH, API and API-SSL, so that a router reachable only
+        through its tunnel (3G/LTE behind carrier NAT) can still be managed. V([]) opens nothing.
+    type: list
+    elements: str
   nat_place_before:
     description: Comment or C(.id) of one of the user's NAT rules to place the masquerade rules before.
     type: str
@@ -178,6 +208,9 @@ def main():
         rules=dict(type="list", elements="dict", options=rule_options),
         masquerade_src_addresses=dict(type="list", elements="str", default=[]),
         mangle_place_before=dict(type="str"),
+        filter_place_before=dict(type="str"),
+        admit_from_vpn=dict(type="bool", default=True),
+        management_ports=dict(type="list", elements="str"),
         nat_place_before=dict(type="str"),
         owner=dict(type="str", default="policy"),
         state=dict(type="str", choices=["present", "absent"], default="present"),

@@ -14,7 +14,7 @@ ROUTER_SIDE_RELEASES = TEST_RELEASES
 ALLOCATION = "2001:db8:100::/48"
 VPN_NETWORK = "198.51.100.0/24"
 HUB_ADDRESS = "203.0.113.10"
-USER_MENUS = ("/ip/firewall/mangle", "/ip/route", "/ip/firewall/nat", "/certificate")
+USER_MENUS = ("/ip/firewall/mangle", "/ip/firewall/filter", "/ip/route", "/ip/firewall/nat", "/certificate")
 
 PLAYBOOK = """
 - name: Router side of the VPN
@@ -107,7 +107,7 @@ def user_rows(router):
     return rows
 
 
-def our_rows(router, paths=("/interface/ovpn-client", "/ip/firewall/mangle", "/ip/route", "/ip/firewall/nat",
+def our_rows(router, paths=("/interface/ovpn-client", "/ip/firewall/mangle", "/ip/firewall/filter", "/ip/route", "/ip/firewall/nat",
                             "/routing/table")):
     """Our entries without ids and counters: what drift repair must restore exactly."""
     shown = {}

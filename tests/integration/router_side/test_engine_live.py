@@ -86,7 +86,7 @@ def test_dropped_connection_mid_apply_then_converges(lab_router, pki, step, shar
 def test_noop_run_costs_one_connection_and_one_print_per_menu(lab_router, pki):
     router = lab_router
     _converge(router, pki)
-    menus = 4 if router.release.startswith("6.") else 5  # /interface, mangle, route, nat (+ /routing/table)
+    menus = 5 if router.release.startswith("6.") else 6  # /interface, mangle, filter, route, nat (+ /routing/table)
     before = router.stats()
     with connect(router.module_args()) as session:
         result = _policy_routing.ensure(session, POLICY, False)

@@ -80,7 +80,12 @@ def test_role_converges_keeps_users_config_repairs_drift_and_removes_only_its_ow
     mangle = router.rows("/ip/firewall/mangle")
     prerouting = [row.get("comment") for row in mangle if row["chain"] == "prerouting"]
     assert prerouting == ["ovpn6:policy:lan-via-vpn", "ovpn6:policy:ssh-to-hub-direct", "ovpn6:policy:http-direct",
-                          "ovpn6:policy:dns-direct", "user mark"]
+                          "ovpn6:policy:dns-direct", "ovpn6:policy:from-vpn", "ovpn6:policy:route-vpn-connections",
+                          "user mark"]
+    filters = [(row["chain"], row.get("comment")) for row in router.rows("/ip/firewall/filter")
+               if not str(row.get("dynamic")).lower() == "true"]
+    assert filters == [("forward", "ovpn6:policy:vpn-connections-off-fasttrack"), ("forward", "ovpn6:policy:vpn-to-lan"),
+                       ("input", "ovpn6:policy:manage-from-vpn")]
     output = [row.get("comment") for row in mangle if row["chain"] == "output"]
     assert output == ["ovpn6:policy:sit-via-vpn", "user output"]
     route = [row for row in router.rows("/ip/route") if is_ours(row)]
@@ -128,7 +133,8 @@ def test_role_converges_keeps_users_config_repairs_drift_and_removes_only_its_ow
     _assert_ok(removed)
     assert removed.changed
     assert user_rows(router) == users
-    for path in ("/interface/ovpn-client", "/ip/firewall/mangle", "/ip/route", "/ip/firewall/nat") + (
+    for path in ("/interface/ovpn-client", "/ip/firewall/mangle", "/ip/firewall/filter", "/ip/route",
+                 "/ip/firewall/nat") + (
             () if ros6 else ("/routing/table",)):
         assert not [row for row in router.rows(path) if is_ours(row)], path
     assert not [row for row in router.rows("/certificate") if row["name"].startswith("ovpn6-")]

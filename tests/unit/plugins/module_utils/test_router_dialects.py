@@ -8,6 +8,7 @@ from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._certificates im
 from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._ovpn_client import dialect_fields
 from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._policy_routing import (
     desired_specs,
+    filter_entries,
     mangle_entries,
     seed_rules,
 )
@@ -68,12 +69,38 @@ def test_what_the_release_cannot_do_is_refused(release, change, message):
 
 
 def test_seed_rules_make_the_seed_block():
-    entries = mangle_entries(seed_rules("203.0.113.10"), "ovpn6", "bridge")
-    assert [(e["key"], e["chain"], e["new-routing-mark"]) for e in entries] == [
-        ("lan-via-vpn", "prerouting", "ovpn6"), ("ssh-to-hub-direct", "prerouting", "main"),
-        ("http-direct", "prerouting", "main"), ("dns-direct", "prerouting", "main"), ("sit-via-vpn", "output", "ovpn6")]
+    # New connections are classified (the last matching rule wins), connections from the tunnel are
+    # marked for the VPN, then every packet of a VPN connection not out of the tunnel is routed by the mark.
+    entries = mangle_entries(seed_rules("203.0.113.10"), "ovpn6", "bridge", "ovpn6")
+    assert [(e["key"], e["chain"], e["action"], e.get("new-connection-mark") or e.get("new-routing-mark"))
+            for e in entries] == [
+        ("lan-via-vpn", "prerouting", "mark-connection", "ovpn6"),
+        ("ssh-to-hub-direct", "prerouting", "mark-connection", "no-mark"),
+        ("http-direct", "prerouting", "mark-connection", "no-mark"),
+        ("dns-direct", "prerouting", "mark-connection", "no-mark"),
+        ("from-vpn", "prerouting", "mark-connection", "ovpn6"),
+        ("route-vpn-connections", "prerouting", "mark-routing", "ovpn6"),
+        ("sit-via-vpn", "output", "mark-routing", "ovpn6")]
+    assert all(e["connection-state"] == "new" for e in entries[:5])
     assert entries[1]["dst-address"] == "203.0.113.10" and entries[1]["dst-port"] == "22"
-    assert "in-interface" not in entries[4] and entries[4]["protocol"] == "41"
+    assert entries[4]["in-interface"] == "ovpn6"
+    assert (entries[5]["connection-mark"], entries[5]["in-interface"], entries[5]["passthrough"]) == (
+        "ovpn6", "!ovpn6", False)
+    assert "in-interface" not in entries[6] and entries[6]["protocol"] == "41"
+
+
+def test_filter_rules_keep_vpn_connections_off_fasttrack_and_admit_the_vpn():
+    params = dict(tunnel_interface="ovpn6", lan_interface="bridge")
+    entries = filter_entries(params, "ovpn6")
+    assert [(e["key"], e["chain"], e["action"]) for e in entries] == [
+        ("vpn-connections-off-fasttrack", "forward", "accept"), ("vpn-to-lan", "forward", "accept"),
+        ("manage-from-vpn", "input", "accept")]
+    assert entries[0]["connection-mark"] == "ovpn6" and entries[0]["connection-state"] == "established,related"
+    assert entries[2]["dst-port"] == "22,8728,8729" and entries[2]["in-interface"] == "ovpn6"
+    closed = filter_entries(dict(params, admit_from_vpn=False, management_ports=[]), "ovpn6")
+    assert [e["key"] for e in closed] == ["vpn-connections-off-fasttrack"]
+    with pytest.raises(InvalidInputError, match="management_ports '70000'"):
+        filter_entries(dict(params, management_ports=["70000"]), "ovpn6")
 
 
 @pytest.mark.parametrize("rule, message", [
@@ -102,10 +129,11 @@ def test_policy_dialects():
                   hub_address=None, rules=None, masquerade_src_addresses=["198.51.100.0/24"])
     ros6 = desired_specs(parse_version("6.49.18"), params)
     ros7 = desired_specs(parse_version("7.22.3"), params)
-    assert [spec.path for spec in ros6] == ["/ip/firewall/mangle", "/ip/route", "/ip/firewall/nat"]
+    assert [spec.path for spec in ros6] == ["/ip/firewall/mangle", "/ip/firewall/filter", "/ip/route",
+                                            "/ip/firewall/nat"]
     assert [spec.path for spec in ros7][0] == "/routing/table"
-    route6 = dict(ros6[1].entries)["default-via-vpn"]
-    route7 = dict(ros7[2].entries)["default-via-vpn"]
+    route6 = dict(ros6[2].entries)["default-via-vpn"]
+    route7 = dict(ros7[3].entries)["default-via-vpn"]
     assert route6["routing-mark"] == "ovpn6" and "routing-table" not in route6
     assert route7["routing-table"] == "ovpn6" and "routing-mark" not in route7
     with pytest.raises(InvalidInputError, match="table 'main' must be a name"):

@@ -280,3 +280,16 @@ def test_flags_are_sent_bare_or_cleared_with_a_bang():
     assert _arguments("/ip/route", {"blackhole": "no"}) == {"!blackhole": ""}
     assert _arguments("/interface/6to4", {"keepalive": ""}) == {"!keepalive": ""}
     assert _arguments("/interface/6to4", {"keepalive": "10s,10"}) == {"keepalive": "10s,10"}
+
+
+def test_two_owners_first_in_one_chain_do_not_move_each_other():
+    # Two roles each put a block first in the input chain: a second run of either must change nothing.
+    session = FakeMenuSession({MANGLE: USER_RULES})
+    first = MenuSpec(MANGLE, "p", [{"key": "a", "chain": "prerouting", "action": "accept"}], ordered=True)
+    second = MenuSpec(MANGLE, "q", [{"key": "b", "chain": "prerouting", "action": "accept"}], ordered=True)
+    converge(session, first)
+    converge(session, second)
+    for spec in (first, second, first):
+        assert read_and_plan(session, [spec])[0].operations == []
+    comments = [row.get("comment") for row in session.menus[MANGLE] if row["chain"] == "prerouting"]
+    assert comments[:3] == ["ovpn6:p:a", "ovpn6:q:b", "user one"] or comments[:3] == ["ovpn6:q:b", "ovpn6:p:a", "user one"]
