@@ -739,15 +739,17 @@ class Router:
                      ("/ip/route", "gateway"), ("/ipv6/route", "gateway"),
                      ("/interface/list/member", "interface"), ("/ip/dhcp-client", "interface"),
                      ("/interface/bridge/port", "interface")]
-            pairs += [(menu, field) for menu in ("/ip/firewall/filter", "/ipv6/firewall/filter", "/ipv6/firewall/mangle")
+            pairs += [(menu, field)
+                      for menu in ("/ip/firewall/filter", "/ipv6/firewall/filter", "/ipv6/firewall/mangle")
                       for field in ("in-interface", "out-interface")]
             if table == "/interface/bridge":
                 pairs.append(("/interface/bridge/port", "bridge"))
         elif table == "/interface/list":
             pairs = [("/interface/list/member", "list"), ("/interface/list", "include"),
                      ("/interface/list", "exclude")]
-            pairs += [(menu, field) for menu in ("/ip/firewall/filter", "/ipv6/firewall/filter", "/ipv6/firewall/mangle",
-                                                 "/ip/firewall/mangle", "/ip/firewall/nat")
+            pairs += [(menu, field)
+                      for menu in ("/ip/firewall/filter", "/ipv6/firewall/filter", "/ipv6/firewall/mangle",
+                                   "/ip/firewall/mangle", "/ip/firewall/nat")
                       for field in ("in-interface-list", "out-interface-list")]
         elif table == "/routing/table":
             pairs = [("/ip/route", "routing-table"), ("/ipv6/route", "routing-table"),
