@@ -15,6 +15,13 @@ description:
     (filter P(tunnelworks.ovpn6.ovpn_hub_profile#filter)) is planned from the releases the routers really run,
     not only from what the inventory declares.
   - Never changes anything; runs the same in check mode.
+options:
+  require_ipv6:
+    description:
+      - Also fail unless the router can take IPv6 configuration. On RouterOS 6.x IPv6 (and 6to4) is the
+        separate C(ipv6) package, often disabled; the message names it and how to enable it.
+    type: bool
+    default: false
 extends_documentation_fragment:
   - tunnelworks.ovpn6.routeros_api
 attributes:
@@ -60,11 +67,15 @@ from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._routeros import
 
 def ensure_read(session, params, check_mode):
     # connect() has already read /system/resource to pick the dialect: no second sentence needed.
+    if params.get("require_ipv6"):
+        session.require_ipv6("IPv6 (/ipv6, /interface/6to4)")
     return {"changed": False, "version_text": session.version_text}
 
 
 def main():
-    module = AnsibleModule(argument_spec=dict(CONNECTION_ARGUMENT_SPEC), supports_check_mode=True)
+    argument_spec = dict(CONNECTION_ARGUMENT_SPEC)
+    argument_spec.update(require_ipv6=dict(type="bool", default=False))
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     run_module(module, ensure_read)
 
 
