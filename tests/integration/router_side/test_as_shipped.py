@@ -15,14 +15,10 @@ import re
 import pytest
 
 from routeros_emu.testing import EmulatedRouter
+from routerside_lab import PLAYBOOK as ROUTER_PLAYBOOK
 from routerside_lab import inventory, is_ours, role_vars
 
-PLAYBOOK = """
-- name: Router side of the VPN
-  hosts: ovpn6_routers
-  gather_facts: false
-  roles:
-    - role: tunnelworks.ovpn6.mikrotik_ovpn_client
+PLAYBOOK = ROUTER_PLAYBOOK + """
 - name: Router end of the 6in4 tunnel
   hosts: ovpn6_routers
   gather_facts: false
@@ -61,6 +57,13 @@ def _assert_ok(result):
     assert result.rc == 0, [(task.name, task.msg) for task in result.failed] or result.stderr[-3000:]
 
 
+def _remove_all(run_playbook, hosts, extra):
+    removed = run_playbook(PLAYBOOK, inventory=hosts, extra_vars=dict(
+        extra, mikrotik_ovpn_client_state="absent", sit_tunnel_state="absent"))
+    _assert_ok(removed)
+    assert removed.changed
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("release", ["6.49.18", "7.16", "7.24"])
 def test_defconf_router_keeps_its_entries_and_our_rules_precede_fasttrack(release, pki, run_playbook):
@@ -96,9 +99,7 @@ def test_defconf_router_keeps_its_entries_and_our_rules_precede_fasttrack(releas
         _assert_ok(again)
         assert not again.changed, _changes(again)
 
-        removed = run_playbook(PLAYBOOK, inventory=hosts, extra_vars=dict(
-            extra, mikrotik_ovpn_client_state="absent", sit_tunnel_state="absent"))
-        _assert_ok(removed)
+        _remove_all(run_playbook, hosts, extra)
         assert not [line for line in router.full_print(TOUCHED).splitlines() if "ovpn6:" in line]
         assert _not_ours(router) == shipped
 
@@ -117,7 +118,5 @@ def test_blank_router_gets_the_same_network(pki, run_playbook):
         again = run_playbook(PLAYBOOK, extra_vars=extra, inventory=hosts)
         _assert_ok(again)
         assert not again.changed, _changes(again)
-        removed = run_playbook(PLAYBOOK, inventory=hosts, extra_vars=dict(
-            extra, mikrotik_ovpn_client_state="absent", sit_tunnel_state="absent"))
-        _assert_ok(removed)
+        _remove_all(run_playbook, hosts, extra)
         assert _not_ours(router) == shipped
