@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 COLLECTION_LINK := .build/collections/ansible_collections/tunnelworks/ovpn6
 SANITY_TREE := .build/sanity/ansible_collections/tunnelworks/ovpn6
 SYSTEM_PACKAGES := python3-venv qemu-system-x86 qemu-utils debootstrap mmdebstrap \
-	openvpn openssl iproute2 nftables e2fsprogs openssh-client rsync git
+	openvpn openssl iproute2 nftables e2fsprogs openssh-client rsync git gcc libc6-dev
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
