@@ -14,17 +14,17 @@ description:
     (C(new-routing-mark) on mangle, C(routing-mark) on the route); on 7.x a C(/routing/table) with
     C(fib) first, then C(new-routing-mark) on mangle and C(routing-table) on the route.
   - An ordered block of mangle rules placed first in its chains or before O(mangle_place_before). New
-    connections are classified by O(rules) (data, by default the seed's): marked for the VPN, or left
+    connections are classified by O(rules) (data, by default the seed's) - marked for the VPN, or left
     unmarked to go straight out. Connections the hub side opens through the tunnel are marked for the
     VPN too, so replies return through it. Every packet of a VPN connection that does not come out of
     the tunnel gets the routing mark; a default route through O(tunnel_interface) carries it.
     Masquerade for traffic that leaves by O(wan_interface) with a VPN source address.
   - Works on a router with MikroTik's default configuration, whose firewall FastTracks established
-    connections (a FastTracked connection skips mangle and is routed by the main table): a rule of
+    connections (a FastTracked connection skips mangle and is routed by the main table). A rule of
     ours, first in the C(forward) chain of C(/ip/firewall/filter), accepts the established packets of
     VPN connections so that no FastTrack rule after it can send them out of the WAN. The user's own
     FastTrack rule is never changed.
-  - Also in C(/ip/firewall/filter), first in their chains (or before O(filter_place_before)):
+  - Also in C(/ip/firewall/filter), first in their chains (or before O(filter_place_before)), rules that accept
     connections from the VPN to the LAN (O(admit_from_vpn)), and management of the router from the VPN
     (O(management_ports)). On a router without a firewall they change nothing.
   - Every entry is tagged C(ovpn6:<owner>:<key>); the user's own mangle rules, routes, NAT rules and

@@ -69,14 +69,14 @@ print(c.recv(100).decode(), flush=True)
 
 
 def _ip(*args, check=True):
-    result = subprocess.run(["ip"] + list(args), capture_output=True, text=True)
+    result = subprocess.run(["ip"] + list(args), capture_output=True, check=False, text=True)
     if check and result.returncode != 0:
         raise RuntimeError("ip %s: %s" % (" ".join(args), result.stderr.strip()))
     return result
 
 
 def _in(ns, *argv, stdin=None, check=True):
-    result = subprocess.run(["ip", "netns", "exec", ns] + list(argv), input=stdin, capture_output=True, text=True)
+    result = subprocess.run(["ip", "netns", "exec", ns] + list(argv), input=stdin, capture_output=True, check=False, text=True)
     if check and result.returncode != 0:
         raise RuntimeError("%s: %s: %s" % (ns, " ".join(argv), result.stderr.strip()))
     return result

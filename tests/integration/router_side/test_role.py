@@ -83,7 +83,7 @@ def test_role_converges_keeps_users_config_repairs_drift_and_removes_only_its_ow
                           "ovpn6:policy:dns-direct", "ovpn6:policy:from-vpn", "ovpn6:policy:route-vpn-connections",
                           "user mark"]
     filters = [(row["chain"], row.get("comment")) for row in router.rows("/ip/firewall/filter")
-               if not str(row.get("dynamic")).lower() == "true"]
+               if str(row.get("dynamic")).lower() != "true"]
     assert filters == [("forward", "ovpn6:policy:vpn-connections-off-fasttrack"), ("forward", "ovpn6:policy:vpn-to-lan"),
                        ("input", "ovpn6:policy:manage-from-vpn")]
     output = [row.get("comment") for row in mangle if row["chain"] == "output"]

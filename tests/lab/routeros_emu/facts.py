@@ -175,5 +175,5 @@ BOOLEAN_ARGS = {
     "advertise", "eui-64", "no-dad", "passthrough", "log", "trusted", "no-key-export", "once",
     "auto-mac", "fast-forward", "igmp-snooping", "vlan-filtering", "suppress-hw-offload", "disconnect-notify",
     "auto-link-local", "randomise-ports", "fragment", "dhcp-snooping", "ingress-filtering",
-    "hw-offload", "allow-remote-requests", "verify-doh-cert", "trusted", "hw", "builtin",
+    "hw-offload", "allow-remote-requests", "verify-doh-cert", "hw", "builtin",
 }

@@ -275,8 +275,8 @@ def test_filter_order_place_before_and_user_chains(release):
     router = Router(release=release, factory="defconf")
     path = "/ip/firewall/filter"
     first_static = static(router.rows(path))[0][".id"]
-    mine = add(router, path, chain="input", action="accept", protocol="tcp", **{"dst-port": "8728",
-                                                                                  "place-before": first_static})
+    mine = add(router, path, chain="input", action="accept", protocol="tcp",
+               **{"dst-port": "8728", "place-before": first_static})
     jump = add(router, path, chain="forward", action="jump", **{"jump-target": "vpn-in"})
     add(router, path, chain="vpn-in", action="return")
     comments = [r.get("comment") for r in router.rows(path)]

@@ -261,18 +261,18 @@ def test_ruleset_is_accepted_by_nft():
     text, problems, _tables = _render(rows)
     assert problems == []
     netns = "rlzchk-%s" % uuid.uuid4().hex[:8]
-    made = subprocess.run(["ip", "netns", "add", netns], capture_output=True, text=True)
+    made = subprocess.run(["ip", "netns", "add", netns], capture_output=True, check=False, text=True)
     if made.returncode != 0:
         pytest.skip("cannot create a network namespace here: %s" % made.stderr.strip())
     try:
         # applied twice: the "table; delete table; table {...}" preamble must replace, not add
         for _round in range(2):
             result = subprocess.run(["ip", "netns", "exec", netns, nft, "-f", "-"], input=text,
-                                    capture_output=True, text=True)
+                                    capture_output=True, check=False, text=True)
             assert result.returncode == 0, result.stderr
-        listing = subprocess.run(["ip", "netns", "exec", netns, nft, "list", "ruleset"], capture_output=True,
+        listing = subprocess.run(["ip", "netns", "exec", netns, nft, "list", "ruleset"], capture_output=True, check=False,
                                  text=True).stdout
         assert listing.count("chain filter_forward") == 2  # ip and ip6
         assert listing.count('"defconf: fasttrack"') == 2 and listing.count('"defconf: fasttrack6"') == 2
     finally:
-        subprocess.run(["ip", "netns", "del", netns], capture_output=True)
+        subprocess.run(["ip", "netns", "del", netns], capture_output=True, check=False)
