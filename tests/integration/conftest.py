@@ -126,7 +126,7 @@ def playbook_runner(workdir):
                    ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-tmp"), ANSIBLE_RETRY_FILES_ENABLED="0",
                    PATH="%s:%s" % (BIN, env.get("PATH", "")))
         proc = subprocess.run(command, cwd=str(CHECKOUT), env=env, capture_output=True, text=True, timeout=timeout,
-                              check=False)
+                              check=False, stdin=subprocess.DEVNULL)
         tasks, stats = _parse(proc.stdout)
         return PlaybookResult(tasks, proc.returncode, stats, proc.stdout, proc.stderr)
 

@@ -142,7 +142,7 @@ class LabVM:
             "key": str(image.ssh_key), "command": command,
         }, indent=2) + "\n")
         started = time.monotonic()
-        subprocess.run(command, check=True)
+        subprocess.run(command, check=True, stdin=subprocess.DEVNULL)
         self.wait_for_ssh(timeout)
         seconds = round(time.monotonic() - started, 1)
         _log(f"VM {self.name!r} up: SSH on 127.0.0.1:{ssh_port} after {seconds} s")
@@ -205,8 +205,10 @@ class LabVM:
 
     def ssh(self, command: str, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess:
         try:
+            # stdin of its own: ssh makes its stdin non-blocking and, killed by a timeout (a rebooting VM),
+            # leaves it so, which a shared stdin would pass on to ansible-playbook ("requires blocking IO").
             result = subprocess.run([*self.ssh_command(), command], capture_output=True, text=True, timeout=timeout,
-                                    check=False)
+                                    check=False, stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired as exc:
             if check:
                 raise LabVMError(f"lab VM {self.name!r}: {command!r} timed out after {timeout} s") from exc

@@ -41,7 +41,7 @@ def lab_vm() -> LabVM:
 def ansible_playbook_with(inventory: pathlib.Path, *args: str) -> None:
     env = dict(os.environ, ANSIBLE_CONFIG=str(CHECKOUT / "ansible.cfg"))
     command = [str(CHECKOUT / ".venv" / "bin" / "ansible-playbook"), "-i", str(inventory), *args]
-    subprocess.run(command, check=True, cwd=CHECKOUT, env=env)
+    subprocess.run(command, check=True, cwd=CHECKOUT, env=env, stdin=subprocess.DEVNULL)
 
 
 def ansible_playbook(*args: str) -> None:
