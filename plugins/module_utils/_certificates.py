@@ -24,7 +24,7 @@ PATH = "/certificate"
 FILES = "/file"
 _PEM_RE = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----\s*(.*?)\s*-----END \1-----", re.S)
 # Releases without /file add write at most this many bytes through /file set contents=. Source: none
-# recorded (kept from the seed); unknown whether 7.0-7.8 share it, so it applies to every release without it.
+# recorded; unknown whether 7.0-7.8 share it, so it applies to every release without it.
 ROS6_FILE_LIMIT = 4095
 # How long a file made by /file print file= may take to appear (seconds): long enough for a busy router,
 # short enough to fail clearly. The delay itself is not documented anywhere we found.

@@ -10,11 +10,11 @@ module: routeros_policy_routing
 short_description: Send a RouterOS LAN through the VPN by default, with exceptions that go out directly
 version_added: 0.1.0
 description:
-  - Builds the seed's policy routing in the router's dialect. On RouterOS 6.49 a routing mark
+  - Builds the router's policy routing (LAN through the VPN, chosen traffic straight out) in the router's dialect. On RouterOS 6.49 a routing mark
     (C(new-routing-mark) on mangle, C(routing-mark) on the route); on 7.x a C(/routing/table) with
     C(fib) first, then C(new-routing-mark) on mangle and C(routing-table) on the route.
   - An ordered block of mangle rules placed first in its chains or before O(mangle_place_before). New
-    connections are classified by O(rules) (data, by default the seed's) - marked for the VPN, or left
+    connections are classified by O(rules) (data, by default LAN via the VPN with SSH to the hub, HTTP and DNS direct) - marked for the VPN, or left
     unmarked to go straight out. Connections the hub side opens through the tunnel are marked for the
     VPN too, so replies return through it. Every packet of a VPN connection that does not come out of
     the tunnel gets the routing mark; a default route through O(tunnel_interface) carries it.
@@ -56,7 +56,7 @@ options:
   rules:
     description:
       - The mangle rules, in order. Later rules override earlier ones (all pass through).
-      - Default, the seed's rules, C(lan-via-vpn), C(ssh-to-hub-direct) (with O(hub_address)),
+      - Default, C(lan-via-vpn), C(ssh-to-hub-direct) (with O(hub_address)),
         C(http-direct), C(dns-direct), C(sit-via-vpn) (protocol 41 from the router itself).
     type: list
     elements: dict
@@ -144,7 +144,7 @@ author:
 """
 
 EXAMPLES = r"""
-- name: LAN through the VPN, seed's exceptions direct
+- name: LAN through the VPN, SSH to the hub, HTTP and DNS direct
   tunnelworks.ovpn6.routeros_policy_routing:
     hostname: 192.0.2.1
     password: "{{ router_password }}"
@@ -152,7 +152,7 @@ EXAMPLES = r"""
     hub_address: 203.0.113.10
     masquerade_src_addresses: [198.51.100.0/24]
 
-- name: Own rules instead of the seed's
+- name: Own rules instead of the default ones
   tunnelworks.ovpn6.routeros_policy_routing:
     hostname: 192.0.2.1
     password: "{{ router_password }}"
