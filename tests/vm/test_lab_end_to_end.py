@@ -1,5 +1,6 @@
-"""The whole lab under faults (marked vm, slow): the network comes back by itself, and removing a router
-from the inventory removes exactly that router from the hub.
+"""The whole lab under faults (marked vm, slow): the network comes back by itself, removing a router from
+the inventory removes exactly that router from the hub, and on a router as it ships (default
+configuration, FastTrack) a long flow leaks out of the WAN without the collection's FastTrack exclusion.
 
 One lab instance (its own VM, `pytest-e2e-<pid>`) is built with `python -m ovpn6lab up` and converged
 with playbooks/site.yml once, or an already converged one is reused (OVPN6_LAB_CONVERGED, as `make
@@ -9,8 +10,10 @@ Run: .venv/bin/pytest -m vm -s tests/vm/test_lab_end_to_end.py (about 20 minutes
 
 from __future__ import annotations
 
+import json
 import os
 import pathlib
+import shlex
 import shutil
 import time
 
@@ -26,7 +29,11 @@ INVENTORY = ovpn6lab.INVENTORY
 HUB_VARS = yaml.safe_load((INVENTORY / "group_vars" / "ovpn6_hubs.yml").read_text())
 ROUTER_VARS = yaml.safe_load((INVENTORY / "group_vars" / "ovpn6_routers.yml").read_text())
 RTR_A = yaml.safe_load((INVENTORY / "host_vars" / "rtr-a.yml").read_text())["ovpn6_lab_router"]
+ROUTERS = sorted(yaml.safe_load((INVENTORY / "hosts.yml").read_text())["all"]["children"]["ovpn6_routers"]["hosts"])
+SITE_IDS = {name: yaml.safe_load((INVENTORY / "host_vars" / f"{name}.yml").read_text())["ovpn6_site_id"]
+            for name in ROUTERS}
 BEHIND_HUB_V6 = HUB_VARS["ovpn6_lab_hubnet"]["addresses"][1].split("/")[0]
+BEHIND_HUB_V4 = HUB_VARS["ovpn6_lab_hubnet"]["addresses"][0].split("/")[0]
 KEEPALIVE_TIMEOUT = HUB_VARS["openvpn_server_keepalive_timeout"]
 # What the emulator reports that is not configuration (counters, uptime, link state).
 VOLATILE = {"bytes", "packets", "running", "uptime", "actual-mtu", "creation-time", "invalid", "expired", "days-valid"}
@@ -88,6 +95,38 @@ def lab():
             os.environ["OVPN6_LAB_VM"] = previous
 
 
+def _long_flow_through_the_vpn(vm) -> dict:
+    """tests/lab/ovpn6lab/probe.py's long-flow proof alone, from rtr-a's PC (lab_verify.yml copied it)."""
+    tun = json.loads(vm.ssh("ip -j link show type tun").stdout)[0]["ifname"]
+    command = ["/usr/bin/python3", "/opt/ovpn6-lab/probe.py", "--only=long_flow_vpn", f"--hub-tun={tun}",
+               f"--pc-netns={RTR_A['pc']['netns']}", f"--router-netns={RTR_A['netns']}",
+               f"--behind-hub-ipv4={BEHIND_HUB_V4}"]
+    return json.loads(vm.ssh(shlex.join(command), timeout=300).stdout)["long_flow_vpn"]
+
+
+def test_fasttrack_takes_a_long_flow_off_the_vpn_without_the_collections_exclusion(lab):
+    # rtr-a ships with MikroTik's default configuration, whose FastTrack rule takes established
+    # connections: FastTracked packets skip mangle and leave by the main table's default route (the WAN).
+    api = _api(lab, "rtr-a")
+    try:
+        rules = api.path("ip", "firewall", "filter")
+        exclusion = [row for row in rules if str(row.get("comment", "")).endswith(":vpn-connections-off-fasttrack")]
+        assert len(exclusion) == 1, exclusion
+        assert any(row.get("action") == "fasttrack-connection" and not row.get("disabled") for row in rules)
+        rules.update(**{".id": exclusion[0][".id"], "disabled": True})
+        try:
+            leaked = _long_flow_through_the_vpn(lab)
+        finally:
+            rules.update(**{".id": exclusion[0][".id"], "disabled": False})
+    finally:
+        api.close()
+    print(f"\nwithout the exclusion: {leaked}")
+    assert leaked["on_wan"] > 0 and leaked["bytes"] < leaked["size"], leaked
+    kept = _long_flow_through_the_vpn(lab)
+    print(f"with it: {kept}")
+    assert kept["bytes"] == kept["size"] and kept["payload_on_tun"] >= kept["size"] and kept["on_wan"] == 0, kept
+
+
 def test_openvpn_restart_on_the_hub_heals_within_the_keepalive_window(lab, record_property):
     assert _ping6_from_pc(lab)
     lab.ssh("systemctl restart openvpn-server@ovpn6-tcp")
@@ -113,8 +152,8 @@ def test_hub_reboot_comes_back_without_ansible(lab, record_property):
     seconds = _seconds_until_back(lab, 300)
     record_property("hub_reboot_seconds", boot + seconds)
     print(f"\nhub reboot: SSH after {boot} s, tunnel and IPv6 back {seconds} s later")
-    # both sites: the hub reaches each router's end of its SIT tunnel
-    for address in ("2001:db8:100:ffff::1:2", "2001:db8:100:ffff::2:2"):
+    # every site: the hub reaches each router's end of its SIT tunnel
+    for address in (f"2001:db8:100:ffff::{site}:2" for site in SITE_IDS.values()):
         deadline = time.monotonic() + 120
         while lab.ssh(f"ping -6 -c 1 -W 1 {address}", check=False).returncode != 0:
             assert time.monotonic() < deadline, f"{address} not reachable after the reboot"
@@ -129,12 +168,12 @@ def test_removing_a_router_from_the_inventory_removes_only_that_router(lab, tmp_
     (inventory / "hosts.yml").write_text(yaml.safe_dump(hosts))
     (inventory / "host_vars" / "rtr-b.yml").unlink()
     ccd = "/etc/openvpn/server/ovpn6/ccd"
-    assert lab.ssh(f"ls {ccd}").stdout.split() == ["rtr-a", "rtr-b"]
+    assert lab.ssh(f"ls {ccd}").stdout.split() == ROUTERS
     rtr_a_before = lab.ssh(f"cat {ccd}/rtr-a; ip -d link show ovpn6s1 | tail -n +2").stdout
 
     ovpn6lab.ansible_playbook_with(inventory, str(ovpn6lab.CHECKOUT / "playbooks" / "site.yml"))
 
-    assert lab.ssh(f"ls {ccd}").stdout.split() == ["rtr-a"]
+    assert lab.ssh(f"ls {ccd}").stdout.split() == [name for name in ROUTERS if name != "rtr-b"]
     assert lab.ssh("ip link show ovpn6s2", check=False).returncode != 0
     assert lab.ssh("ip -6 route show 2001:db8:100:2::/64").stdout.strip() == ""
     assert lab.ssh("ls /etc/systemd/network").stdout.count("ovpn6s2") == 0

@@ -32,6 +32,14 @@ def summary(proofs_path, seconds=None, idempotent=None) -> str:
         lines.append("  HTTP, DNS and SSH to the hub go straight out of the WAN: servers saw %s, %d packets in the VPN" % (
             ", ".join(sorted(set(proof["http"]["server_saw"] + proof["dns"]["server_saw"] + proof["ssh"]["uplink_sources"]))),
             proof["http"]["on_tun"] + proof["dns"]["on_tun"] + proof["ssh"]["on_tun"]))
+        vpn, direct = proof["long_flow_vpn"], proof["long_flow_direct"]
+        lines.append("  A %d-byte download from the host behind the hub: %d payload bytes through the VPN, %d packets on"
+                     " the WAN; from the internet: %d on the WAN, %d packets in the VPN" % (
+                         vpn["bytes"], vpn["payload_on_tun"], vpn["on_wan"], direct["payload_on_wan"], direct["on_tun"]))
+        lines.append("  The host behind the hub opened connections to the PC over IPv4 and IPv6 (%s, %s), seen as %s;"
+                     " the router's API answers on its VPN address (%s)" % (
+                         proof["inbound"]["ipv4"]["status"], proof["inbound"]["ipv6"]["status"],
+                         ", ".join(proof["inbound"]["pc_saw"]), proof["api"]["on_vpn_address"]))
     if idempotent is not None:
         lines.append("Second site.yml run: %s" % ("no change on any host" if idempotent else "CHANGED something"))
     return "\n".join(lines)

@@ -44,6 +44,9 @@ def _parser():
     serve.add_argument("--ports-file", help="write the listening ports here as JSON once ready")
     serve.add_argument("--netns", help="realise the configuration in this network namespace (lab VM only; "
                        "one router): real openvpn, sit, addresses, routes, rules, nftables")
+    serve.add_argument("--api-port-in-netns", type=int, default=0,
+                       help="with --netns: serve the API inside the namespace too, on this port of every "
+                            "address the router holds (its input firewall decides who reaches it)")
     serve.add_argument("--realiser-dir", help="the realiser's files (certificates, openvpn configs); "
                        "default: beside --state")
     ctl = sub.add_parser("ctl", help="send one JSON request to a running emulator's control port")
@@ -84,6 +87,8 @@ def _serve(args):
         port = args.port + index if args.port else 0
         tls_port = (args.tls_port + index if args.tls_port else 0) if args.tls_cert else None
         service = hub.add(router, args.host, port, tls_port, args.tls_cert, args.tls_key)
+        if realiser is not None and args.api_port_in_netns:
+            hub.add_listener(service, realiser.api_listener(args.api_port_in_netns))
         described.append({"index": index, "port": service.port, "tls_port": service.tls_port, "state": state})
     control = ControlServer(hub, args.control_port) if args.control_port is not None else None
     ready = {"release": args.release, "routers": described, "control_port": control.port if control else None}

@@ -884,6 +884,33 @@ class NetnsRealiser:
         for name in list(self._processes):
             self._stop_openvpn(name)
 
+    def api_listener(self, port):
+        """A listening socket for the router's API inside the namespace, on all its addresses.
+
+        A real router's API service answers on every address it holds, subject to its input
+        firewall: this socket lives in the namespace whose nftables realise that firewall, so a
+        connection to the router's VPN address is admitted or dropped as on RouterOS. setns(2)
+        moves only the calling thread, which then moves back.
+        """
+        import ctypes
+        import socket
+        libc = ctypes.CDLL(None, use_errno=True)
+        clone_newnet = 0x40000000
+        with open("/proc/thread-self/ns/net") as home, open("/run/netns/%s" % self.netns) as target:
+            if libc.setns(target.fileno(), clone_newnet) != 0:
+                raise OSError(ctypes.get_errno(), "setns into %s" % self.netns)
+            try:
+                sock = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                sock.bind(("::", port))
+                sock.listen(64)
+                sock.setblocking(False)
+            finally:
+                if libc.setns(home.fileno(), clone_newnet) != 0:
+                    raise OSError(ctypes.get_errno(), "setns back from %s" % self.netns)
+        return sock
+
     def _say(self, message):
         print("realiser[%s]: %s" % (self.netns, message), file=self._log_handle, flush=True)
 

@@ -264,6 +264,9 @@ class Service:
             self.tls_port = self.tls.getsockname()[1]
         self._sentence_hook = None
 
+    def listeners_all(self):
+        return [sock for sock in [self.plain, self.tls] + self.listeners if sock is not None]
+
     @staticmethod
     def _listen(family, host, port):
         sock = socket.socket(family, socket.SOCK_STREAM)
@@ -305,9 +308,8 @@ class Service:
             connection.close()
 
     def close(self):
-        for sock in (self.plain, self.tls):
-            if sock is not None:
-                sock.close()
+        for sock in self.listeners_all():
+            sock.close()
         self.close_connections()
 
 
@@ -343,14 +345,19 @@ class Hub:
     def add(self, router, host="127.0.0.1", port=0, tls_port=None, certfile=None, keyfile=None):
         service = Service(router, host, port, tls_port, certfile, keyfile)
         self.services.append(service)
-        for listener in (service.plain, service.tls):
-            if listener is not None:
-                self.selector.register(listener, selectors.EVENT_READ, service)
+        for listener in service.listeners_all():
+            self.selector.register(listener, selectors.EVENT_READ, service)
         self._wake_w.send(b"x")
         return service
 
+    def add_listener(self, service, listener):
+        """Serve ``service``'s plain API on one more listening socket too."""
+        service.listeners.append(listener)
+        self.selector.register(listener, selectors.EVENT_READ, service)
+        self._wake_w.send(b"x")
+
     def remove(self, service):
-        for listener in (service.plain, service.tls):
+        for listener in service.listeners_all():
             if listener is not None:
                 try:
                     self.selector.unregister(listener)
