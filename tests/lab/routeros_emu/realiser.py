@@ -852,6 +852,8 @@ class NetnsRealiser:
         self._log_handle = log or sys.stderr
         os.makedirs(self.workdir, mode=0o700, exist_ok=True)
         self._store_path = os.path.join(self.workdir, "pems.json")
+        self._files_seen = set()  # sha256 of file contents already queued
+        self._files_pending = []
         self.pem_store = {"certificates": {}, "keys": {}}
         if os.path.exists(self._store_path):
             with open(self._store_path) as handle:
@@ -863,7 +865,10 @@ class NetnsRealiser:
     def changed(self, router, path):
         self.router = router
         if path == "/file":
-            self._harvest(router)
+            # Only the contents are taken here (a file may be gone a moment later, once imported);
+            # parsing them (an RSA key check takes seconds under TCG) is the loop's work, so the API
+            # answers at once.
+            self._queue_files(router)
         self._wake.set()
 
     def link_state(self, router, path, row):
@@ -914,10 +919,22 @@ class NetnsRealiser:
     def _say(self, message):
         print("realiser[%s]: %s" % (self.netns, message), file=self._log_handle, flush=True)
 
-    def _harvest(self, router):
+    def _queue_files(self, router):
         with router.lock:
-            files = [dict(row) for row in router.tables["/file"]]
-        if harvest_pems(files, self.pem_store):
+            contents = [row.get("contents") or "" for row in router.tables["/file"]]
+        with self._state_lock:
+            for text in contents:
+                digest = hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
+                if "-----BEGIN" in text and digest not in self._files_seen:
+                    self._files_seen.add(digest)
+                    self._files_pending.append(text)
+
+    def _harvest(self, router):
+        """Remember the certificates and keys of the files queued since the last harvest."""
+        self._queue_files(router)
+        with self._state_lock:
+            pending, self._files_pending = self._files_pending, []
+        if harvest_pems([{"contents": text} for text in pending], self.pem_store):
             tmp = self._store_path + ".tmp"
             with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as handle:
                 json.dump(self.pem_store, handle)
@@ -936,6 +953,8 @@ class NetnsRealiser:
                 self._wake.clear()
                 dirty = True
             try:
+                if self._files_pending:
+                    self._harvest(self.router)
                 if self._poll_links():
                     dirty = True
                 if dirty:
