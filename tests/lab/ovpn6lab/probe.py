@@ -233,9 +233,8 @@ def main():
 
     # A long TCP flow (an HTTP download) from the PC to the host behind the hub: every byte through the
     # hub's tun, not one packet on the router's WAN (a FastTracked connection would leave by the WAN).
-    result["long_flow_vpn"] = dict(long_flow(args, args.behind_hub_ipv4, "http://%s/%s" % (args.behind_hub_ipv4,
-                                                                                         args.flow_file)),
-                                   size=flow_size)
+    vpn_url = "http://%s/%s" % (args.behind_hub_ipv4, args.flow_file)
+    result["long_flow_vpn"] = dict(long_flow(args, args.behind_hub_ipv4, vpn_url), size=flow_size)
     if args.only:
         print(json.dumps(result))
         return
