@@ -25,6 +25,8 @@ from routeros_emu.testing import EmulatedRouter
 
 CHECKOUT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
+# Seconds an ansible-playbook run may take before the test fails (tests/vm raises it for the lab VM).
+PLAYBOOK_TIMEOUT = 300
 
 
 @pytest.fixture(params=TEST_RELEASES)
@@ -97,7 +99,7 @@ def playbook_runner(workdir):
     of a wider scope than a test's tmp_path)."""
     tmp_path = Path(workdir)
 
-    def run(text_or_path, extra_vars=None, check=False, diff=False, inventory=None, timeout=300):
+    def run(text_or_path, extra_vars=None, check=False, diff=False, inventory=None, timeout=None):
         candidate = Path(str(text_or_path))
         if "\n" not in str(text_or_path) and candidate.exists():
             playbook = candidate
@@ -125,7 +127,8 @@ def playbook_runner(workdir):
                    ANSIBLE_CALLBACK_RESULT_FORMAT="json", ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0",
                    ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-tmp"), ANSIBLE_RETRY_FILES_ENABLED="0",
                    PATH="%s:%s" % (BIN, env.get("PATH", "")))
-        proc = subprocess.run(command, cwd=str(CHECKOUT), env=env, capture_output=True, text=True, timeout=timeout,
+        proc = subprocess.run(command, cwd=str(CHECKOUT), env=env, capture_output=True, text=True,
+                              timeout=timeout or PLAYBOOK_TIMEOUT,
                               check=False, stdin=subprocess.DEVNULL)
         tasks, stats = _parse(proc.stdout)
         return PlaybookResult(tasks, proc.returncode, stats, proc.stdout, proc.stderr)
