@@ -100,7 +100,7 @@ def _long_flow_through_the_vpn(vm) -> dict:
     tun = json.loads(vm.ssh("ip -j link show type tun").stdout)[0]["ifname"]
     command = ["/usr/bin/python3", "/opt/ovpn6-lab/probe.py", "--only=long_flow_vpn", f"--hub-tun={tun}",
                f"--pc-netns={RTR_A['pc']['netns']}", f"--router-netns={RTR_A['netns']}",
-               f"--behind-hub-ipv4={BEHIND_HUB_V4}"]
+               f"--behind-hub-ipv4={BEHIND_HUB_V4}", f"--behind-hub-web-port={HUB_VARS['ovpn6_lab_hubnet']['web_port']}"]
     return json.loads(vm.ssh(shlex.join(command), timeout=300).stdout)["long_flow_vpn"]
 
 

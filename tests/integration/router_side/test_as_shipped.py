@@ -93,7 +93,7 @@ def test_defconf_router_keeps_its_entries_and_our_rules_precede_fasttrack(releas
         if not release.startswith("6."):
             # 7.x defconf has an IPv6 firewall that drops forwarded traffic not from the LAN list.
             forward6 = [row.get("comment") for row in router.rows("/ipv6/firewall/filter") if row.get("chain") == "forward"]
-            assert forward6[0] == "ovpn6:sit:hub-to-lan", forward6
+            assert forward6[:2] == ["ovpn6:sit:hub-to-lan", "ovpn6:sit:lan-to-hub"], forward6
 
         again = run_playbook(PLAYBOOK, extra_vars=extra, inventory=hosts)
         _assert_ok(again)

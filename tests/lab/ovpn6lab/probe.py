@@ -116,11 +116,11 @@ def download(netns, url):
     return {"status": words[0], "bytes": int(words[1])}
 
 
-def long_flow(args, server, url):
+def long_flow(args, server, port):
     """One long TCP flow from the PC: where its packets pass (hub tun, router WAN) and how much payload."""
-    tun = Capture(args.hub_tun, "tcp and host %s and port 80" % server)
-    wan = Capture("ether1", "tcp and host %s and port 80" % server, netns=args.router_netns)
-    fetched = download(args.pc_netns, url)
+    tun = Capture(args.hub_tun, "tcp and host %s and port %d" % (server, port))
+    wan = Capture("ether1", "tcp and host %s and port %d" % (server, port), netns=args.router_netns)
+    fetched = download(args.pc_netns, "http://%s:%d/%s" % (server, port, args.flow_file))
     tun_lines, wan_lines = tun.stop(), wan.stop()
     return dict(fetched, on_tun=len(tun_lines), on_wan=len(wan_lines),
                 payload_on_tun=payload_from(tun_lines, server), payload_on_wan=payload_from(wan_lines, server),
@@ -213,6 +213,8 @@ def main():
     parser.add_argument("--pc-address6")
     parser.add_argument("--behind-hub-netns")
     parser.add_argument("--inbound-port", type=int, default=8080)
+    parser.add_argument("--behind-hub-web-port", type=int, default=8000,
+                        help="the web server behind the hub (not 80: plain HTTP goes straight out by the seed's rules)")
     parser.add_argument("--flow-file", default="flow.bin", help="the file both web servers serve for long flows")
     parser.add_argument("--api-port", type=int, default=8728)
     parser.add_argument("--api-user", default="admin")
@@ -233,14 +235,12 @@ def main():
 
     # A long TCP flow (an HTTP download) from the PC to the host behind the hub: every byte through the
     # hub's tun, not one packet on the router's WAN (a FastTracked connection would leave by the WAN).
-    vpn_url = "http://%s/%s" % (args.behind_hub_ipv4, args.flow_file)
-    result["long_flow_vpn"] = dict(long_flow(args, args.behind_hub_ipv4, vpn_url), size=flow_size)
+    result["long_flow_vpn"] = dict(long_flow(args, args.behind_hub_ipv4, args.behind_hub_web_port), size=flow_size)
     if args.only:
         print(json.dumps(result))
         return
     # The same size from the internet's web server: the direct path, on the WAN only.
-    result["long_flow_direct"] = dict(long_flow(args, args.web, "http://%s/%s" % (args.web, args.flow_file)),
-                                      size=flow_size)
+    result["long_flow_direct"] = dict(long_flow(args, args.web, 80), size=flow_size)
     result["inbound"] = inbound(args)
 
     # The router's API: answering on its VPN address from the hub, while its WAN address stays as its
