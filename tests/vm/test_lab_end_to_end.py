@@ -152,6 +152,10 @@ def test_hub_reboot_comes_back_without_ansible(lab, record_property):
     seconds = _seconds_until_back(lab, 300)
     record_property("hub_reboot_seconds", boot + seconds)
     print(f"\nhub reboot: SSH after {boot} s, tunnel and IPv6 back {seconds} s later")
+    # what the hub roles made persistent, back from the hub's own boot
+    assert lab.ssh("systemctl is-enabled openvpn-server@ovpn6-tcp").stdout.strip() == "enabled"
+    assert "tcp dport 1194 accept" in lab.ssh("nft list table inet ovpn6").stdout
+    assert lab.ssh("sysctl -n net.ipv4.ip_forward net.ipv6.conf.all.forwarding").stdout.split() == ["1", "1"]
     # every site: the hub reaches each router's end of its SIT tunnel
     for address in (f"2001:db8:100:ffff::{site}:2" for site in SITE_IDS.values()):
         deadline = time.monotonic() + 120
