@@ -275,4 +275,3 @@ def connect(params):
         session.close()
         raise
     return session
-
