@@ -65,7 +65,10 @@ options:
 requirements:
   - librouteros (Python library, on the controller)
 notes:
-  - "The modules run on the controller: use C(connection: local) (or C(ansible_connection: local)) for router hosts."
+  - "Each module runs as an action plugin of the same name, in the controller's worker process; no module process is
+    started and the host's connection is not used to reach the router (the API connection is the module's own).
+    Use C(connection: local) (or C(ansible_connection: local)) for router hosts, so that other tasks on them do
+    not try to log in to the router over SSH."
   - The router's release is read from C(/system/resource) and the module speaks its dialect. Releases older
     than 6.49 are refused; releases newer than 7.24 are spoken to as 7.24, with a warning (see O(refuse_newer_release)).
   - Set the options once for every module with C(module_defaults) and the action group

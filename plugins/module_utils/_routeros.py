@@ -6,7 +6,8 @@
 One session per module run: connect, log in, read the release from /system/resource and
 refuse releases we do not speak. Every librouteros or socket error is turned into one of
 the exceptions below, whose messages name the router (host:port) and the rule broken, so
-modules only catch RouterOSError and call fail_json.
+the one caller, _module_specs.execute() (run by a module or by its action plugin), lets its
+callers catch RouterOSError alone and fail with its message.
 """
 
 from __future__ import annotations
@@ -274,22 +275,3 @@ def connect(params):
         session.close()
         raise
     return session
-
-
-def run_module(module, ensure, params=None):
-    """The body every module of the collection shares.
-
-    Connect with the module's connection options, let ``ensure(session, params, check_mode)``
-    read and converge the router, and report its result; any RouterOSError becomes fail_json.
-    """
-    params = module.params if params is None else params
-    try:
-        with connect(params) as session:
-            result = ensure(session, params, module.check_mode)
-            result["release"] = session.release
-            result["warnings"] = session.warnings + result.get("warnings", [])
-    except RouterOSError as exc:
-        module.fail_json(msg=str(exc), changes=[])
-    for warning in result.pop("warnings", []):
-        module.warn(warning)
-    module.exit_json(**result)

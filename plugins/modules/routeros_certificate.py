@@ -108,28 +108,14 @@ release:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._certificates import ensure
-from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._routeros import CONNECTION_ARGUMENT_SPEC, run_module
+from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._module_specs import MODULES
 
 
 def main():
-    argument_spec = dict(CONNECTION_ARGUMENT_SPEC)
-    argument_spec.update(
-        name=dict(type="str", required=True),
-        certificate=dict(type="str"),
-        private_key=dict(type="str", no_log=True),
-        private_key_passphrase=dict(type="str", no_log=True),
-        ca_certificate=dict(type="str"),
-        ca_name=dict(type="str"),
-        file_wait=dict(type="float", default=10.0),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
-    )
-    module = AnsibleModule(
-        argument_spec=argument_spec,
-        supports_check_mode=True,
-        required_together=[("certificate", "private_key")],
-    )
-    run_module(module, ensure)
+    # The options and the body live in module_utils/_module_specs.py, shared with the action plugin
+    # of the same name, which runs this module in the controller's worker without a module process.
+    spec = MODULES["routeros_certificate"]
+    spec.run(AnsibleModule(**spec.ansible_module_kwargs()))
 
 
 if __name__ == "__main__":

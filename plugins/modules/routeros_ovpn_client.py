@@ -137,37 +137,14 @@ release:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._ovpn_client import ensure
-from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._routeros import CONNECTION_ARGUMENT_SPEC, run_module
+from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._module_specs import MODULES
 
 
 def main():
-    argument_spec = dict(CONNECTION_ARGUMENT_SPEC)
-    argument_spec.update(
-        name=dict(type="str", default="ovpn6"),
-        connect_to=dict(type="str"),
-        connect_port=dict(type="int", default=1194),
-        transport=dict(type="str", choices=["tcp", "udp"], default="tcp"),
-        mode=dict(type="str", choices=["ip", "ethernet"], default="ip"),
-        ovpn_user=dict(type="str"),
-        ovpn_password=dict(type="str", default="", no_log=True),
-        certificate=dict(type="str"),
-        cipher_strength=dict(type="int", choices=[128, 192, 256], default=256),
-        cipher_mode=dict(type="str", choices=["cbc", "gcm"], default="cbc"),
-        auth=dict(type="str", choices=["md5", "sha1", "sha256", "sha384", "sha512", "null"]),
-        verify_server_certificate=dict(type="bool", default=True),
-        add_default_route=dict(type="bool", default=False),
-        max_mtu=dict(type="int"),
-        disabled=dict(type="bool", default=False),
-        owner=dict(type="str", default="ovpn"),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
-    )
-    module = AnsibleModule(
-        argument_spec=argument_spec,
-        supports_check_mode=True,
-        required_if=[("state", "present", ("connect_to", "ovpn_user", "certificate"))],
-    )
-    run_module(module, ensure)
+    # The options and the body live in module_utils/_module_specs.py, shared with the action plugin
+    # of the same name, which runs this module in the controller's worker without a module process.
+    spec = MODULES["routeros_ovpn_client"]
+    spec.run(AnsibleModule(**spec.ansible_module_kwargs()))
 
 
 if __name__ == "__main__":

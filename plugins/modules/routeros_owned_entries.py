@@ -97,28 +97,14 @@ release:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._routeros import CONNECTION_ARGUMENT_SPEC, run_module
-from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._sync import MenuSpec, sync
-
-
-def ensure_entries(session, params, check_mode):
-    spec = MenuSpec(params["path"], params["owner"], params["entries"], ordered=params["ordered"],
-                    place_before=params["place_before"], state=params["state"])
-    return sync(session, [spec], check_mode)
+from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._module_specs import MODULES
 
 
 def main():
-    argument_spec = dict(CONNECTION_ARGUMENT_SPEC)
-    argument_spec.update(
-        path=dict(type="str", required=True),
-        owner=dict(type="str", required=True),
-        entries=dict(type="list", elements="dict", default=[]),
-        ordered=dict(type="bool", default=False),
-        place_before=dict(type="str"),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
-    )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    run_module(module, ensure_entries)
+    # The options and the body live in module_utils/_module_specs.py, shared with the action plugin
+    # of the same name, which runs this module in the controller's worker without a module process.
+    spec = MODULES["routeros_owned_entries"]
+    spec.run(AnsibleModule(**spec.ansible_module_kwargs()))
 
 
 if __name__ == "__main__":

@@ -180,52 +180,14 @@ release:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._policy_routing import ensure
-from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._routeros import CONNECTION_ARGUMENT_SPEC, run_module
+from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._module_specs import MODULES
 
 
 def main():
-    rule_options = dict(
-        key=dict(type="str", required=True, no_log=False),
-        route=dict(type="str", choices=["vpn", "direct"], default="vpn"),
-        chain=dict(type="str", choices=["prerouting", "output"], default="prerouting"),
-        from_lan=dict(type="bool", default=False),
-        protocol=dict(type="str"),
-        src_address=dict(type="str"),
-        dst_address=dict(type="str"),
-        src_port=dict(type="str"),
-        dst_port=dict(type="str"),
-        in_interface=dict(type="str"),
-        out_interface=dict(type="str"),
-    )
-    argument_spec = dict(CONNECTION_ARGUMENT_SPEC)
-    argument_spec.update(
-        table=dict(type="str", default="ovpn6"),
-        tunnel_interface=dict(type="str"),
-        lan_interface=dict(type="str", default="bridge"),
-        wan_interface=dict(type="str", default="ether1"),
-        hub_address=dict(type="str"),
-        rules=dict(type="list", elements="dict", options=rule_options),
-        masquerade_src_addresses=dict(type="list", elements="str", default=[]),
-        mangle_place_before=dict(type="str"),
-        filter_place_before=dict(type="str"),
-        admit_from_vpn=dict(type="bool", default=True),
-        management_ports=dict(type="list", elements="str"),
-        nat_place_before=dict(type="str"),
-        owner=dict(type="str", default="policy"),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
-    )
-    module = AnsibleModule(
-        argument_spec=argument_spec,
-        supports_check_mode=True,
-        required_if=[("state", "present", ("tunnel_interface",))],
-    )
-    params = dict(module.params)
-    if params["rules"] is not None:
-        # Drop the unset suboptions so a rule holds only what was asked.
-        params["rules"] = [dict((name, value) for name, value in rule.items() if value is not None)
-                           for rule in params["rules"]]
-    run_module(module, ensure, params)
+    # The options and the body live in module_utils/_module_specs.py, shared with the action plugin
+    # of the same name, which runs this module in the controller's worker without a module process.
+    spec = MODULES["routeros_policy_routing"]
+    spec.run(AnsibleModule(**spec.ansible_module_kwargs()))
 
 
 if __name__ == "__main__":

@@ -62,21 +62,14 @@ version_text:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._routeros import CONNECTION_ARGUMENT_SPEC, run_module
-
-
-def ensure_read(session, params, check_mode):
-    # connect() has already read /system/resource to pick the dialect: no second sentence needed.
-    if params.get("require_ipv6"):
-        session.require_ipv6("IPv6 (/ipv6, /interface/6to4)")
-    return {"changed": False, "version_text": session.version_text}
+from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._module_specs import MODULES
 
 
 def main():
-    argument_spec = dict(CONNECTION_ARGUMENT_SPEC)
-    argument_spec.update(require_ipv6=dict(type="bool", default=False))
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    run_module(module, ensure_read)
+    # The options and the body live in module_utils/_module_specs.py, shared with the action plugin
+    # of the same name, which runs this module in the controller's worker without a module process.
+    spec = MODULES["routeros_release"]
+    spec.run(AnsibleModule(**spec.ansible_module_kwargs()))
 
 
 if __name__ == "__main__":
