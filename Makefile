@@ -27,10 +27,10 @@ deps: .build/deps.stamp
 	@touch $@
 
 venv: deps $(VENV)/.installed collection
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -r requirements.txt
+	$(BIN)/pip install -q -r requirements-dev.txt
 	@touch $@
 
 # The checkout itself is the collection: link it where ansible looks for tunnelworks.ovpn6.
