@@ -44,8 +44,11 @@ unit: venv
 integration: venv
 	$(BIN)/pytest -q tests/integration
 
+# The collection's docs as a user sees them (ansible-doc, the docsite): every module, plugin and role
+# argument spec must render. antsibull-docs wants the ansible_collections/<ns>/<name> tree: the link.
 lint: venv
 	$(BIN)/ansible-lint --profile production
+	$(BIN)/antsibull-docs lint-collection-docs --plugin-docs $(COLLECTION_LINK)
 
 # ansible-test needs a real ansible_collections/<ns>/<name> tree, so sanity runs on a copy.
 # Its pip bootstrap script lives on a host that is out of reach here: put our stand-in in its cache.
