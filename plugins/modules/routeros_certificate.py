@@ -61,14 +61,43 @@ author:
 """
 
 EXAMPLES = r"""
-- name: Client certificate and CA for the OpenVPN client
+# The API password is a vault-encrypted inventory variable
+# (ansible-vault encrypt_string --name ovpn6_routeros_password), never written here in clear.
+
+- name: Client certificate and CA for the OpenVPN client, over API-SSL with the router's certificate checked
   tunnelworks.ovpn6.routeros_certificate:
     hostname: 192.0.2.1
-    password: "{{ router_password }}"
+    username: ansible
+    password: "{{ ovpn6_routeros_password }}"
+    tls: true
+    validate_certs: true
+    ca_path: "{{ inventory_dir }}/files/routeros-api-ca.pem"
     name: ovpn6-client
-    certificate: "{{ lookup('ansible.builtin.file', 'pki/rtr-a.crt') }}"
-    private_key: "{{ lookup('ansible.builtin.file', 'pki/rtr-a.key') }}"
+    certificate: "{{ lookup('ansible.builtin.file', 'pki/issued/rtr-a.crt') }}"
+    private_key: "{{ lookup('ansible.builtin.file', 'pki/private/rtr-a.key') }}"
     ca_certificate: "{{ lookup('ansible.builtin.file', 'pki/ca.crt') }}"
+
+- name: Connection options given once for every module of the collection
+  module_defaults:
+    group/tunnelworks.ovpn6.routeros:
+      hostname: "{{ ansible_host }}"
+      username: "{{ ovpn6_routeros_username }}"
+      password: "{{ ovpn6_routeros_password }}"
+      tls: true
+      validate_certs: true
+      ca_path: "{{ inventory_dir }}/files/routeros-api-ca.pem"
+  block:
+    - name: Install the router's certificate and the CA
+      tunnelworks.ovpn6.routeros_certificate:
+        name: ovpn6-client
+        certificate: "{{ lookup('ansible.builtin.file', 'pki/issued/' ~ inventory_hostname ~ '.crt') }}"
+        private_key: "{{ lookup('ansible.builtin.file', 'pki/private/' ~ inventory_hostname ~ '.key') }}"
+        ca_certificate: "{{ lookup('ansible.builtin.file', 'pki/ca.crt') }}"
+
+    - name: Remove a certificate this collection installed earlier under another name
+      tunnelworks.ovpn6.routeros_certificate:
+        name: ovpn6-client-old
+        state: absent
 """
 
 RETURN = r"""

@@ -95,16 +95,47 @@ author:
 """
 
 EXAMPLES = r"""
-- name: Dial the hub
+# The API password is a vault-encrypted inventory variable
+# (ansible-vault encrypt_string --name ovpn6_routeros_password), never written here in clear;
+# so is vault_ovpn_password, which RouterOS insists on sending to the hub (the hub checks the certificate).
+
+- name: Dial the hub, over API-SSL with the router's certificate checked
   tunnelworks.ovpn6.routeros_ovpn_client:
     hostname: 192.0.2.1
-    password: "{{ router_password }}"
+    username: ansible
+    password: "{{ ovpn6_routeros_password }}"
+    tls: true
+    validate_certs: true
+    ca_path: "{{ inventory_dir }}/files/routeros-api-ca.pem"
     connect_to: 203.0.113.10
     ovpn_user: rtr-a
-    ovpn_password: "{{ hub_password }}"
+    ovpn_password: "{{ vault_ovpn_password }}"
     certificate: ovpn6-client
     cipher_strength: 256
     cipher_mode: cbc
+
+- name: Connection options given once for every module of the collection
+  module_defaults:
+    group/tunnelworks.ovpn6.routeros:
+      hostname: "{{ ansible_host }}"
+      username: "{{ ovpn6_routeros_username }}"
+      password: "{{ ovpn6_routeros_password }}"
+      tls: true
+      validate_certs: true
+      ca_path: "{{ inventory_dir }}/files/routeros-api-ca.pem"
+  block:
+    - name: Learn the router's release
+      tunnelworks.ovpn6.routeros_release:
+      register: __release
+
+    - name: Dial the hub with AES-256-GCM where the release has it
+      tunnelworks.ovpn6.routeros_ovpn_client:
+        connect_to: 203.0.113.10
+        ovpn_user: "{{ inventory_hostname }}"
+        ovpn_password: "{{ vault_ovpn_password }}"
+        certificate: ovpn6-client
+        cipher_strength: 256
+        cipher_mode: "{{ 'gcm' if __release.release is version('7.21', '>=') else 'cbc' }}"
 """
 
 RETURN = r"""

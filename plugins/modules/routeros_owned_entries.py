@@ -59,10 +59,17 @@ author:
 """
 
 EXAMPLES = r"""
-- name: The router end of the 6in4 tunnel
+# The API password is a vault-encrypted inventory variable
+# (ansible-vault encrypt_string --name ovpn6_routeros_password), never written here in clear.
+
+- name: The router end of the 6in4 tunnel, over API-SSL with the router's certificate checked
   tunnelworks.ovpn6.routeros_owned_entries:
     hostname: 192.0.2.1
-    password: "{{ router_password }}"
+    username: ansible
+    password: "{{ ovpn6_routeros_password }}"
+    tls: true
+    validate_certs: true
+    ca_path: "{{ inventory_dir }}/files/routeros-api-ca.pem"
     path: /interface/6to4
     owner: sit
     entries:
@@ -72,13 +79,31 @@ EXAMPLES = r"""
         remote-address: 198.51.100.1
         mtu: 1480
 
-- name: Remove everything the sit owner made in /ipv6/route
-  tunnelworks.ovpn6.routeros_owned_entries:
-    hostname: 192.0.2.1
-    password: "{{ router_password }}"
-    path: /ipv6/route
-    owner: sit
-    state: absent
+- name: Connection options given once for every module of the collection
+  module_defaults:
+    group/tunnelworks.ovpn6.routeros:
+      hostname: "{{ ansible_host }}"
+      username: "{{ ovpn6_routeros_username }}"
+      password: "{{ ovpn6_routeros_password }}"
+      tls: true
+      validate_certs: true
+      ca_path: "{{ inventory_dir }}/files/routeros-api-ca.pem"
+  block:
+    - name: The router's end of the transfer network on the 6to4 interface
+      tunnelworks.ovpn6.routeros_owned_entries:
+        path: /ipv6/address
+        owner: sit
+        entries:
+          - key: transfer
+            address: 2001:db8:100:ffff::1:2/112
+            interface: ovpn6-sit
+            advertise: "no"
+
+    - name: Remove everything the sit owner made in /ipv6/route
+      tunnelworks.ovpn6.routeros_owned_entries:
+        path: /ipv6/route
+        owner: sit
+        state: absent
 """
 
 RETURN = r"""

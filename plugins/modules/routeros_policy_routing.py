@@ -144,22 +144,37 @@ author:
 """
 
 EXAMPLES = r"""
-- name: LAN through the VPN, SSH to the hub, HTTP and DNS direct
+# The API password is a vault-encrypted inventory variable
+# (ansible-vault encrypt_string --name ovpn6_routeros_password), never written here in clear.
+
+- name: LAN through the VPN, SSH to the hub, HTTP and DNS direct, over API-SSL with the certificate checked
   tunnelworks.ovpn6.routeros_policy_routing:
     hostname: 192.0.2.1
-    password: "{{ router_password }}"
+    username: ansible
+    password: "{{ ovpn6_routeros_password }}"
+    tls: true
+    validate_certs: true
+    ca_path: "{{ inventory_dir }}/files/routeros-api-ca.pem"
     tunnel_interface: ovpn6
     hub_address: 203.0.113.10
     masquerade_src_addresses: [198.51.100.0/24]
 
-- name: Own rules instead of the default ones
-  tunnelworks.ovpn6.routeros_policy_routing:
-    hostname: 192.0.2.1
-    password: "{{ router_password }}"
-    tunnel_interface: ovpn6
-    rules:
-      - {key: lan-via-vpn, from_lan: true}
-      - {key: https-direct, from_lan: true, protocol: tcp, dst_port: "443", route: direct}
+- name: Connection options given once for every module of the collection
+  module_defaults:
+    group/tunnelworks.ovpn6.routeros:
+      hostname: "{{ ansible_host }}"
+      username: "{{ ovpn6_routeros_username }}"
+      password: "{{ ovpn6_routeros_password }}"
+      tls: true
+      validate_certs: true
+      ca_path: "{{ inventory_dir }}/files/routeros-api-ca.pem"
+  block:
+    - name: Own rules instead of the default ones
+      tunnelworks.ovpn6.routeros_policy_routing:
+        tunnel_interface: ovpn6
+        rules:
+          - {key: lan-via-vpn, from_lan: true}
+          - {key: https-direct, from_lan: true, protocol: tcp, dst_port: "443", route: direct}
 """
 
 RETURN = r"""

@@ -36,15 +36,37 @@ author:
 """
 
 EXAMPLES = r"""
-- name: Learn the router's release
+# The API password is a vault-encrypted inventory variable
+# (ansible-vault encrypt_string --name ovpn6_routeros_password), never written here in clear.
+
+- name: Learn the router's release, over API-SSL with the router's certificate checked
   tunnelworks.ovpn6.routeros_release:
     hostname: 192.0.2.1
-    password: "{{ router_password }}"
+    username: ansible
+    password: "{{ ovpn6_routeros_password }}"
+    tls: true
+    validate_certs: true
+    ca_path: "{{ inventory_dir }}/files/routeros-api-ca.pem"
   register: __release
 
-- name: Keep it for the hub's data-channel plan
-  ansible.builtin.set_fact:
-    ovpn6_routeros_release_seen: "{{ __release.release }}"
+- name: Connection options given once for every module of the collection
+  module_defaults:
+    group/tunnelworks.ovpn6.routeros:
+      hostname: "{{ ansible_host }}"
+      username: "{{ ovpn6_routeros_username }}"
+      password: "{{ ovpn6_routeros_password }}"
+      tls: true
+      validate_certs: true
+      ca_path: "{{ inventory_dir }}/files/routeros-api-ca.pem"
+  block:
+    - name: Read the release, refusing a release newer than the collection knows
+      tunnelworks.ovpn6.routeros_release:
+        refuse_newer_release: true
+      register: __release
+
+    - name: Keep it for the hub's data-channel plan
+      ansible.builtin.set_fact:
+        ovpn6_routeros_release_seen: "{{ __release.release }}"
 """
 
 RETURN = r"""
