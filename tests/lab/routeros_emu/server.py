@@ -157,6 +157,9 @@ class Connection:
                 proplist = word[len(".proplist="):]
             # RouterOS ignores words it does not recognise as attributes, queries or API words.
         self.service.stats.bump("commands")
+        log = self.service.command_log
+        if log is not None and command != "/login":  # /login words carry the password
+            log.append([word for word in words if not word.startswith(".tag=")])
         if command == "/login":
             return self.login(args, tag)
         if command == "/quit":
@@ -263,6 +266,7 @@ class Service:
             self.tls = self._listen(family, host, tls_port or 0)
             self.tls_port = self.tls.getsockname()[1]
         self._sentence_hook = None
+        self.command_log = None  # a list while someone records the commands (EmulatedRouter.recording)
 
     def listeners_all(self):
         return [sock for sock in [self.plain, self.tls] + self.listeners if sock is not None]

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import ipaddress
 import os
@@ -157,6 +158,16 @@ class EmulatedRouter:
 
     def stats(self):
         return self.service.stats.snapshot()
+
+    @contextlib.contextmanager
+    def recording(self):
+        """``with router.recording() as sent:`` -> the command sentences (but /login) received meanwhile,
+        each as its list of words without ``.tag``, in the order they came on every connection."""
+        sent = self.service.command_log = []
+        try:
+            yield sent
+        finally:
+            self.service.command_log = None
 
     def inject_fault(self, drop_after_sentences=None, delay=0.0):
         self.service.faults.drop_after_sentences = drop_after_sentences
