@@ -1,19 +1,23 @@
 # Copyright (c) tunnelworks
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Router-side benchmark: the mikrotik_ovpn_client role against N emulated routers, beside the same
-desired state written as community.routeros.api_modify tasks.
+desired state written as community.routeros.api_modify tasks and the floor (the role's reads, bare).
 
 All routers run in this process (one emulator, one port per router); ansible-playbook runs as a
-subprocess. For each N, each variant, a first converge from factory and a no-op re-run; prints wall
-time, tasks run per router and API sentences per router (the emulator's counters). Figures only; no
-timed assertions.
+subprocess. For each N: each playbook variant converges N fresh routers from factory, then re-runs
+(no-op); the floor then replays, on the role's routers, the read sentences each router received in the
+role's no-op run, with librouteros from --forks threads, one connection per router. Prints wall time,
+time per router, tasks, connections, logins and API sentences per router (the emulator's counters),
+then one line per N side by side with the ratios. Figures only; no timed assertions.
 
-    .venv/bin/python tests/bench/bench_router_side.py [--routers 1,10,50] [--release 7.16] [--forks 10]
+    .venv/bin/python tests/bench/bench_router_side.py [--routers 1,10,50,500] [--variants role,api_modify,floor]
+        [--release 7.16] [--forks 10]
 """
 
 from __future__ import annotations
 
-import argparse
+import concurrent.futures
+import contextlib
 import datetime
 import json
 import os
@@ -28,9 +32,12 @@ sys.path[:0] = [str(CHECKOUT / ".build" / "collections"), str(CHECKOUT / "tests"
 
 import yaml  # noqa: E402
 
+from bench_report import Measurement, format_row, header, parse_args, row_header, summary_lines  # noqa: E402
 from routeros_emu.testing import start_fleet  # noqa: E402
 
 HUB = "203.0.113.10"
+# What the floor replays of the role's no-op: the sentences that only read.
+READ_COMMANDS = frozenset(["print", "getall"])
 ROLE_PLAY = [{"name": "Router side (role)", "hosts": "ovpn6_routers", "gather_facts": False,
               "roles": [{"role": "tunnelworks.ovpn6.mikrotik_ovpn_client"}]}]
 
@@ -148,40 +155,93 @@ def run(workdir, play, inventory_data, extra_vars, forks):
     return wall, ran, changed, failed
 
 
+def floor(routers, recorded, threads):
+    """The role's no-op reads with librouteros straight from ``threads`` threads: per router one connection,
+    one login and every read sentence that router received in the role's no-op run, in the same order."""
+
+    def reads(index):
+        api = routers[index].connect(timeout=30)
+        try:
+            for words in recorded[index]:
+                if words[0].rsplit("/", 1)[-1] in READ_COMMANDS:
+                    list(api.rawCmd(*words))
+        finally:
+            api.close()
+
+    started = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=threads) as pool:
+        futures = [pool.submit(reads, index) for index in range(len(routers))]
+        concurrent.futures.wait(futures)
+    wall = time.monotonic() - started
+    errors = [future.exception() for future in futures if future.exception() is not None]
+    for error in errors[:3]:
+        print("   failed: floor: %s" % error, file=sys.stderr)
+    return wall, None, None, len(errors)
+
+
+def totals(routers):
+    stats = [router.stats() for router in routers]
+    return {key: sum(item[key] for item in stats) for key in ("connections", "logins", "sentences")}
+
+
+def measure(variant, label, routers, action):
+    """Run ``action`` (returns wall, tasks, changed, failed) and count what the routers received meanwhile."""
+    before = totals(routers)
+    wall, ran, changed, failed = action()
+    after = totals(routers)
+    return Measurement(variant, len(routers), label, wall, ran, changed, after["connections"] - before["connections"],
+                       after["logins"] - before["logins"], after["sentences"] - before["sentences"], failed)
+
+
+def bench(count, variants, args, pki, report):
+    """Every variant asked for against ``count`` routers; the floor runs on the role's converged routers."""
+    for variant in [name for name in variants if name != "floor"]:
+        routers = start_fleet(count, release=args.release, password="bench-secret")
+        try:
+            hosts = inventory(routers)
+            if variant == "role":
+                play = ROLE_PLAY
+                extra = {"mikrotik_ovpn_client_certificate": pki["cert"], "mikrotik_ovpn_client_private_key": pki["key"],
+                         "mikrotik_ovpn_client_ca_certificate": pki["ca"]}
+            else:
+                play = api_modify_play(args.release)
+                extra = {"bench_cert": pki["cert"], "bench_key": pki["key"], "bench_ca": pki["ca"]}
+            recorded = None
+            for label in ("converge", "no-op"):
+                with tempfile.TemporaryDirectory(prefix="ovpn6-bench-") as workdir, \
+                        contextlib.ExitStack() as stack:
+                    if variant == "role" and label == "no-op":
+                        recorded = [stack.enter_context(router.recording()) for router in routers]
+                    report(measure(variant, label, routers,
+                                   lambda: run(Path(workdir), play, hosts, extra, args.forks)))
+            if variant == "role" and "floor" in variants:
+                report(measure("floor", "reads", routers, lambda: floor(routers, recorded, args.forks)))
+        finally:
+            for router in routers:
+                router.close()
+
+
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", maxsplit=1)[0])
-    parser.add_argument("--routers", default="1,10,50")
-    parser.add_argument("--release", default="7.16")
-    parser.add_argument("--forks", type=int, default=10)
-    args = parser.parse_args()
+    args = parse_args(description=__doc__.split("\n", maxsplit=1)[0])
     pki = make_pki()
-    print("router side, RouterOS %s, forks %d (one emulator process, ansible-playbook as a subprocess)"
-          % (args.release, args.forks))
-    print("%-10s %4s %-12s %8s %10s %12s %12s %8s" % ("variant", "N", "run", "wall s", "tasks/rtr", "changed/rtr",
-                                                      "sentences/rtr", "failed"))
-    for count in [int(part) for part in args.routers.split(",")]:
-        for variant in ("role", "api_modify"):
-            routers = start_fleet(count, release=args.release, password="bench-secret")
-            try:
-                hosts = inventory(routers)
-                if variant == "role":
-                    play = ROLE_PLAY
-                    extra = {"mikrotik_ovpn_client_certificate": pki["cert"], "mikrotik_ovpn_client_private_key": pki["key"],
-                             "mikrotik_ovpn_client_ca_certificate": pki["ca"]}
-                else:
-                    play = api_modify_play(args.release)
-                    extra = {"bench_cert": pki["cert"], "bench_key": pki["key"], "bench_ca": pki["ca"]}
-                for label in ("converge", "no-op"):
-                    before = sum(router.stats()["sentences"] for router in routers)
-                    with tempfile.TemporaryDirectory(prefix="ovpn6-bench-") as workdir:
-                        wall, ran, changed, failed = run(Path(workdir), play, hosts, extra, args.forks)
-                    sentences = sum(router.stats()["sentences"] for router in routers) - before
-                    print("%-10s %4d %-12s %8.1f %10.1f %12.1f %12.1f %8d" % (
-                        variant, count, label, wall, ran / count, changed / count, sentences / count, failed),
-                        flush=True)
-            finally:
-                for router in routers:
-                    router.close()
+    version = yaml.safe_load((CHECKOUT / "galaxy.yml").read_text())["version"]
+    print(header(version, args.release, args.forks, os.cpu_count(),
+                 datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")))
+    print("variants %s; the floor: the role's no-op reads with librouteros from %d threads, one connection per "
+          "router" % (",".join(args.variants), args.forks))
+    print(row_header())
+    measurements = []
+
+    def report(measurement):
+        measurements.append(measurement)
+        print(format_row(measurement), flush=True)
+
+    for count in args.routers:
+        bench(count, args.variants, args, pki, report)
+    print()
+    print("side by side (wall time, and per router)")
+    for line in summary_lines(measurements):
+        print(line)
 
 
 if __name__ == "__main__":
