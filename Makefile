@@ -74,8 +74,11 @@ lab-test: venv
 		status=$$?; $(BIN)/molecule destroy -s default </dev/null; exit $$status
 
 # Router side: the mikrotik_ovpn_client role against 1, 10 and 50 emulated routers, beside api_modify.
+# Figures only (README, "Benchmark"). At 500 routers api_modify takes long: make bench BENCH_VARIANTS=role,floor
+BENCH_ROUTERS ?= 1,10,50,500
+BENCH_VARIANTS ?= role,api_modify,floor
 bench: venv
-	$(PY) tests/bench/bench_router_side.py --routers 1,10,50
+	$(PY) tests/bench/bench_router_side.py --routers $(BENCH_ROUTERS) --variants $(BENCH_VARIANTS)
 
 demo: venv
 	# Boots the lab VM (image built once, cached), runs playbooks/site.yml and the packet proofs, prints a summary.

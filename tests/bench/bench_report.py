@@ -90,22 +90,22 @@ def ratio(numerator, denominator):
 
 SUMMARY = (("role", "converge"), ("role", "no-op"), ("api_modify", "converge"), ("api_modify", "no-op"),
            ("floor", "reads"))
+RATIOS = ("role no-op/floor", "api_modify no-op/role no-op")
 
 
 def summary_lines(measurements):
     """One line per N: each variant's wall time and ms per router side by side, then the ratios."""
     walls = {(m.variant, m.run, m.count): m.wall for m in measurements}
-    counts = sorted({m.count for m in measurements})
-    titles = ["%s %s" % key if key[0] != "floor" else "floor" for key in SUMMARY]
-    lines = ["%5s  " % "N" + "  ".join("%-24s" % title for title in titles)
-             + "  %15s  %25s" % ("role no-op/floor", "api_modify no-op/role no-op")]
-    for count in counts:
-        cells = []
+    titles = ["floor" if variant == "floor" else "%s %s" % (variant, run) for variant, run in SUMMARY]
+    lines = ["  ".join(["%5s" % "N"] + ["%-24s" % title for title in titles] + list(RATIOS))]
+    for count in sorted({m.count for m in measurements}):
+        cells = ["%5d" % count]
         for variant, run in SUMMARY:
             wall = walls.get((variant, run, count))
             cells.append("%-24s" % ("-" if wall is None else "%.2f s (%.1f ms/rtr)" % (wall, 1000.0 * wall / count)))
         role_noop = walls.get(("role", "no-op", count))
-        lines.append("%5d  " % count + "  ".join(cells)
-                     + "  %15s  %25s" % (ratio(role_noop, walls.get(("floor", "reads", count))),
-                                         ratio(walls.get(("api_modify", "no-op", count)), role_noop)))
+        figures = (ratio(role_noop, walls.get(("floor", "reads", count))),
+                   ratio(walls.get(("api_modify", "no-op", count)), role_noop))
+        cells += ["%*s" % (len(title), figure) for title, figure in zip(RATIOS, figures)]
+        lines.append("  ".join(cells))
     return lines
