@@ -222,7 +222,7 @@ def bench(count, variants, args, pki, report):
 
 
 def main():
-    args = parse_args(description=__doc__.split("\n", maxsplit=1)[0])
+    args = parse_args(description=__doc__.split("\n\n", maxsplit=1)[0])
     pki = make_pki()
     version = yaml.safe_load((CHECKOUT / "galaxy.yml").read_text())["version"]
     print(header(version, args.release, args.forks, os.cpu_count(),
