@@ -36,6 +36,8 @@ from bench_report import Measurement, format_row, header, parse_args, row_header
 from routeros_emu.testing import start_fleet  # noqa: E402
 
 HUB = "203.0.113.10"
+# Room for 500 routers and more (RFC 2544's benchmarking range); a /24 holds 253.
+VPN_NETWORK = "198.18.0.0/22"
 # What the floor replays of the role's no-op: the sentences that only read.
 READ_COMMANDS = frozenset(["print", "getall"])
 ROLE_PLAY = [{"name": "Router side (role)", "hosts": "ovpn6_routers", "gather_facts": False,
@@ -70,7 +72,7 @@ def api_modify_play(release):
     if ros7:
         client.update({"protocol": "tcp", "verify-server-certificate": True})
     nat = [{"chain": "srcnat", "action": "masquerade", "src-address": source, "out-interface": "ether1",
-            "comment": "masquerade"} for source in ("198.51.100.0/24", "{{ ovpn6_lan_ipv4_prefix }}")]
+            "comment": "masquerade"} for source in (VPN_NETWORK, "{{ ovpn6_lan_ipv4_prefix }}")]
 
     def modify(name, path, data):
         return {"name": name, "community.routeros.api_modify": {
@@ -122,7 +124,7 @@ def inventory(routers):
             "ansible_connection": "local", "ansible_python_interpreter": sys.executable, "ansible_host": router.host,
             "ovpn6_routeros_port": router.port, "ovpn6_routeros_password": router.password,
             "ovpn6_site_id": index + 1, "ovpn6_lan_ipv4_prefix": "10.%d.%d.0/24" % divmod(index, 256)}
-    return {"all": {"vars": {"ovpn6_ipv6_allocation": "2001:db8:100::/48", "ovpn6_vpn_ipv4_network": "198.51.100.0/24"},
+    return {"all": {"vars": {"ovpn6_ipv6_allocation": "2001:db8:100::/48", "ovpn6_vpn_ipv4_network": VPN_NETWORK},
                     "children": {"ovpn6_hubs": {"hosts": {"hub": {"ovpn6_hub_public_address": HUB}}},
                                  "ovpn6_routers": {"hosts": hosts}}}}
 
