@@ -12,8 +12,8 @@ options:
   hostname:
     description:
       - Address or name of the router's API service.
+      - When not set, the host's C(ansible_host), else its inventory name.
     type: str
-    required: true
   username:
     description:
       - User name to log in with.
@@ -65,6 +65,9 @@ options:
 requirements:
   - librouteros (Python library, on the controller)
 notes:
+  - Each option not given on the task (nor by C(module_defaults)) is taken from the host's inventory variable
+    C(ovpn6_routeros_<option>) when it is set, for example C(ovpn6_routeros_password), C(ovpn6_routeros_tls),
+    C(ovpn6_routeros_ca_path), C(ovpn6_routeros_timeout); the defaults given here apply only when neither is set.
   - "Each module runs as an action plugin of the same name, in the controller's worker process; no module process is
     started and the host's connection is not used to reach the router (the API connection is the module's own).
     Use C(connection: local) (or C(ansible_connection: local)) for router hosts, so that other tasks on them do

@@ -75,9 +75,12 @@ def _release(session, params, check_mode):
 
 
 def _owned_entries(session, params, check_mode):
-    spec = MenuSpec(params["path"], params["owner"], params["entries"], ordered=params["ordered"],
-                    place_before=params["place_before"], state=params["state"])
-    return sync(session, [spec], check_mode)
+    # Several menus in one call share one connection and one read phase: every menu is read and
+    # planned before the first change. Removal goes in the reverse order (what sits on an interface first).
+    menus = params["menus"] if params["menus"] is not None else [params]
+    specs = [MenuSpec(menu["path"], params["owner"], menu["entries"], ordered=menu["ordered"],
+                      place_before=menu["place_before"], state=params["state"]) for menu in menus]
+    return sync(session, specs if params["state"] == "present" else specs[::-1], check_mode)
 
 
 def _policy_routing_body(session, params, check_mode):
@@ -89,6 +92,14 @@ def _policy_routing_body(session, params, check_mode):
 
 
 _STATE = dict(type="str", choices=["present", "absent"], default="present")
+
+# One menu of routeros_owned_entries: given at the top level, or as each item of its option menus.
+_MENU_OPTIONS = dict(
+    path=dict(type="str", required=True),
+    entries=dict(type="list", elements="dict", default=[]),
+    ordered=dict(type="bool", default=False),
+    place_before=dict(type="str"),
+)
 
 _POLICY_RULE_OPTIONS = dict(
     key=dict(type="str", required=True, no_log=False),
@@ -107,13 +118,14 @@ _POLICY_RULE_OPTIONS = dict(
 MODULES = dict((spec.name, spec) for spec in [
     ModuleSpec("routeros_release", dict(require_ipv6=dict(type="bool", default=False)), _release),
     ModuleSpec("routeros_owned_entries", dict(
-        path=dict(type="str", required=True),
+        path=dict(type="str"),
         owner=dict(type="str", required=True),
-        entries=dict(type="list", elements="dict", default=[]),
-        ordered=dict(type="bool", default=False),
-        place_before=dict(type="str"),
+        entries=dict(_MENU_OPTIONS["entries"]),
+        ordered=dict(_MENU_OPTIONS["ordered"]),
+        place_before=dict(_MENU_OPTIONS["place_before"]),
+        menus=dict(type="list", elements="dict", options=_MENU_OPTIONS),
         state=dict(_STATE),
-    ), _owned_entries),
+    ), _owned_entries, required_one_of=[("path", "menus")], mutually_exclusive=[("path", "menus")]),
     ModuleSpec("routeros_certificate", dict(
         name=dict(type="str", required=True),
         certificate=dict(type="str"),

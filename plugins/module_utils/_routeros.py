@@ -29,7 +29,7 @@ except ImportError:  # pragma: no cover - reported by the module through missing
 # The connection options, the same names community.routeros uses; written once here and in
 # the doc fragment tunnelworks.ovpn6.routeros_api.
 CONNECTION_ARGUMENT_SPEC = dict(
-    hostname=dict(type="str", required=True),
+    hostname=dict(type="str"),
     username=dict(type="str", default="admin"),
     password=dict(type="str", default="", no_log=True),
     port=dict(type="int"),
@@ -40,6 +40,11 @@ CONNECTION_ARGUMENT_SPEC = dict(
     timeout=dict(type="int", default=10),
     refuse_newer_release=dict(type="bool", default=False),
 )
+
+# Where the action plugins take an option the task does not give: the host's inventory variables, so a
+# role or playbook never maps them itself. hostname comes from ansible_host, else the host's name.
+CONNECTION_INVENTORY_VARIABLES = dict(
+    (option, "ovpn6_routeros_" + option) for option in CONNECTION_ARGUMENT_SPEC if option != "hostname")
 
 PLAIN_PORT = 8728
 TLS_PORT = 8729
@@ -230,7 +235,10 @@ def connect(params):
     """
     if LIBROUTEROS_IMPORT_ERROR:
         raise RouterOSError("the Python library librouteros is required on the controller: %s" % LIBROUTEROS_IMPORT_ERROR)
-    host = params["hostname"]
+    host = params.get("hostname")
+    if not host:
+        raise RouterOSError("hostname is not set: give it, or run the task on an inventory host (its ansible_host "
+                            "or its name is the router's address)")
     tls = bool(params.get("tls"))
     port = params.get("port") or (TLS_PORT if tls else PLAIN_PORT)
     where = "%s:%s" % (host, port)

@@ -21,8 +21,8 @@ options:
   path:
     description:
       - The menu, for example V(/interface/6to4), V(/ipv6/address), V(/ip/firewall/mangle).
+      - Give O(path) (with O(entries), O(ordered), O(place_before)) for one menu, or O(menus) for several.
     type: str
-    required: true
   owner:
     description:
       - The owner name in the comment tag C(ovpn6:<owner>:<key>). A word without C(:) or spaces.
@@ -48,9 +48,34 @@ options:
       - With O(ordered=true), the comment or C(.id) of one of the user's entries; the block of its chain is
         placed right before it. Other chains' blocks stay first in their chains.
     type: str
+  menus:
+    description:
+      - Several menus of the same O(owner) in one task, over one API connection. Every menu is read and
+        planned before the first change, so an entry refused in the last menu leaves the first one untouched.
+      - Applied in the order given with O(state=present), in the reverse order with O(state=absent) (an
+        interface last, after the addresses and routes on it).
+    type: list
+    elements: dict
+    suboptions:
+      path:
+        description: The menu.
+        type: str
+        required: true
+      entries:
+        description: As O(entries).
+        type: list
+        elements: dict
+        default: []
+      ordered:
+        description: As O(ordered).
+        type: bool
+        default: false
+      place_before:
+        description: As O(place_before).
+        type: str
   state:
     description:
-      - V(absent) removes every entry of O(owner) in O(path), and nothing else.
+      - V(absent) removes every entry of O(owner) in O(path) (or in each menu of O(menus)), and nothing else.
     type: str
     choices: [present, absent]
     default: present
@@ -98,6 +123,17 @@ EXAMPLES = r"""
             address: 2001:db8:100:ffff::1:2/112
             interface: ovpn6-sit
             advertise: "no"
+
+    - name: An interface and the address on it, read and planned together, in one connection
+      tunnelworks.ovpn6.routeros_owned_entries:
+        owner: sit
+        menus:
+          - path: /interface/6to4
+            entries:
+              - {key: hub, name: ovpn6-sit, local-address: 198.51.100.2, remote-address: 198.51.100.1}
+          - path: /ipv6/address
+            entries:
+              - {key: transfer, address: "2001:db8:100:ffff::1:2/112", interface: ovpn6-sit, advertise: "no"}
 
     - name: Remove everything the sit owner made in /ipv6/route
       tunnelworks.ovpn6.routeros_owned_entries:

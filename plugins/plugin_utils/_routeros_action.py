@@ -20,7 +20,10 @@ from ansible.module_utils.errors import UnsupportedError
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._module_specs import MODULES, execute
-from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._routeros import RouterOSError
+from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._routeros import (
+    CONNECTION_INVENTORY_VARIABLES,
+    RouterOSError,
+)
 
 COLLECTION = "tunnelworks.ovpn6"
 
@@ -39,7 +42,8 @@ class RouterOSActionBase(ActionBase):
         result = super().run(tmp, task_vars)
         del tmp
         spec = MODULES[self.MODULE]
-        validation = ArgumentSpecValidator(spec.argument_spec, **spec.rules).validate(self._task.args)
+        args = self._with_inventory_connection(self._task.args, task_vars or {})
+        validation = ArgumentSpecValidator(spec.argument_spec, **spec.rules).validate(args)
         params = validation.validated_parameters
         warnings = ["Both option %(option)s and its alias %(alias)s are set." % warning
                     for warning in validation._warnings]
@@ -59,6 +63,16 @@ class RouterOSActionBase(ActionBase):
             result["deprecations"] = validation._deprecations
         result["invocation"] = {"module_args": params}
         return remove_values(result, validation._no_log_values)
+
+    def _with_inventory_connection(self, args, task_vars):
+        """The task's options, with each connection option it does not give taken from the host's variables."""
+        args = dict(args)
+        for option, variable in CONNECTION_INVENTORY_VARIABLES.items():
+            if option not in args and task_vars.get(variable) is not None:
+                args[option] = self._templar.template(task_vars[variable])
+        if "hostname" not in args:
+            args["hostname"] = self._templar.template(task_vars.get("ansible_host", task_vars.get("inventory_hostname")))
+        return args
 
     def _validation_message(self, validation):
         """The message AnsibleModule gives for the same options."""

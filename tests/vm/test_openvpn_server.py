@@ -106,8 +106,6 @@ def test_check_mode_changes_nothing(hub, run_playbook):
 
 @pytest.mark.parametrize("case, settings, message", [
     ("port taken", {"hub_vars": {"openvpn_server_tcp_port": 22}}, "22/tcp is already in use"),
-    ("router twice", {"hub_vars": {"openvpn_server_routers": ["rtr-a", "rtr-b", "rtr-a"]}},
-     "lists rtr-a more than once"),
     ("missing plan value", {"all_vars": {"ovpn6_ipv6_allocation": "2001:db8:100::/48"}},
      "The site plan needs ovpn6_ipv6_allocation"),
     ("invalid config", {"hub_vars": {"openvpn_server_keepalive_interval": 0}}, "openvpn refused"),

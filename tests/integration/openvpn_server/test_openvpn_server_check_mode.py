@@ -56,7 +56,7 @@ def test_check_mode_on_an_empty_pki_reports_changes_and_makes_nothing(tmp_path, 
     assert installed.changed
     for name in ("ca.crt", "crl.pem", "server.crt", "server.key"):
         assert name in installed.msg, name
-    assert role_task(run, "Write one client-config file per router").changed
+    assert role_task(run, "Write one client-config file per router and remove those of routers no longer served").changed
     assert role_task(run, "Write the configuration of each instance (checked by OpenVPN before it replaces the old one)").changed
     # Nothing made, on the controller or on the "hub".
     assert list(pki.iterdir()) == []

@@ -40,12 +40,11 @@ RENDER_PLAY = """
         mode: "0644"
         validate: "{{ role_dir }}/files/openvpn-check-config %s"
       loop: "{{ __openvpn_server_instances }}"
-    - name: Render the client-config files as the role does
-      ansible.builtin.template:
-        src: "{{ role_dir }}/templates/ccd.j2"
-        dest: "{{ __openvpn_server_ccd_dir }}/{{ item }}"
+    - name: Write the client-config files as the role does
+      tunnelworks.ovpn6.owned_files:
+        path: "{{ __openvpn_server_ccd_dir }}"
+        files: "{{ __openvpn_server_plan | tunnelworks.ovpn6.ovpn_ccd_files(__openvpn_server_active_routers) }}"
         mode: "0644"
-      loop: "{{ __openvpn_server_active_routers }}"
 """
 
 ROUTERS = {

@@ -140,3 +140,50 @@ def test_the_module_file_still_runs_on_its_own(router, tmp_path):
     out = json.loads(proc.stdout)
     assert out["release"] == "7.16.0" and out["changed"] is False, proc.stderr
     assert out["invocation"]["module_args"]["password"] == "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
+
+
+def test_several_menus_in_one_task_share_one_connection_and_go_in_reverse(router, run_playbook):
+    menus = [{"path": "/interface/6to4", "entries": [{"key": "hub", "name": "ovpn6-sit", "local-address": "198.51.100.2",
+                                                      "remote-address": "198.51.100.1"}]},
+             {"path": "/ipv6/address", "entries": [{"key": "transfer", "address": "2001:db8:100:ffff::1:2/112",
+                                                    "interface": "ovpn6-sit", "advertise": False}]}]
+    before = router.stats()["connections"]
+    made = run_playbook(_play(router, [{"name": "Both", ENTRIES: {"owner": "sit", "menus": menus}}]), extra_vars=SECRETS)
+    assert made.rc == 0, made.stderr
+    assert router.stats()["connections"] - before == 1
+    assert [change.split()[:2] for change in made.task("Both").result["changes"]] == [
+        ["add", "/interface/6to4"], ["add", "/ipv6/address"]]
+    gone = run_playbook(_play(router, [{"name": "Gone", ENTRIES: {"owner": "sit", "menus": menus, "state": "absent"}}]),
+                        extra_vars=SECRETS)
+    assert [change.split()[:2] for change in gone.task("Gone").result["changes"]] == [
+        ["remove", "/ipv6/address"], ["remove", "/interface/6to4"]]
+
+
+def test_an_entry_refused_in_a_later_menu_leaves_the_earlier_ones_untouched(router, run_playbook):
+    menus = [{"path": "/interface/6to4", "entries": [{"key": "hub", "name": "ovpn6-sit", "local-address": "198.51.100.2",
+                                                      "remote-address": "198.51.100.1"}]},
+             {"path": "/ipv6/address", "entries": [{"key": "transfer", "comment": "mine"}]}]
+    before = router.router.snapshot()
+    run = run_playbook(_play(router, [{"name": "Both", ENTRIES: {"owner": "sit", "menus": menus}}]), extra_vars=SECRETS)
+    assert run.rc != 0 and "field 'comment' is set by the engine" in run.task("Both").msg
+    assert router.router.snapshot() == before
+
+
+def test_path_and_menus_are_one_or_the_other(router, run_playbook):
+    run = run_playbook(_play(router, [{"name": "Both", ENTRIES: {"owner": "sit", "path": "/ip/route", "menus": []}},
+                                      {"name": "Neither", ENTRIES: {"owner": "sit"}, "ignore_errors": True}]),
+                       extra_vars=SECRETS)
+    assert "mutually exclusive: path|menus" in run.task("Both").msg
+
+
+def test_the_connection_comes_from_the_hosts_inventory_variables(router, run_playbook):
+    inventory = {"all": {"children": {"routers": {"hosts": {"rtr-a": {
+        "ansible_connection": "local", "ansible_python_interpreter": sys.executable, "ansible_host": router.host,
+        "ovpn6_routeros_port": router.port, "ovpn6_routeros_username": router.username,
+        "ovpn6_routeros_password": "{{ router_password }}"}}}}}}
+    play = yaml.safe_dump([{"hosts": "routers", "gather_facts": False,
+                            "tasks": [{"name": "Release", RELEASE: {}}, {"name": "Sink", ENTRIES: SINK}]}])
+    run = run_playbook(play, inventory=inventory, extra_vars=SECRETS)
+    assert run.rc == 0, run.stdout[-3000:]
+    assert run.task("Release").result["release"] == "7.16.0" and run.task("Sink").changed
+    assert ROUTER_PASSWORD not in run.stdout

@@ -52,7 +52,9 @@ def test_host_without_systemd_is_refused(tmp_path, run_playbook):
 
 
 @pytest.mark.parametrize("case, inventory_args, message", [
-    ("router listed twice", {"sit_tunnel_routers": ["rtr-a", "rtr-b", "rtr-a"]}, "'rtr-a' is listed more than once"),
+    ("router LAN outside the allocation", {"routers": {"rtr-a": {"ovpn6_site_id": 1},
+                                                        "rtr-b": {"ovpn6_site_id": 2, "ovpn6_lan_prefix": "2001:db8:999::/64"}}},
+     "lies outside the allocation"),
     ("router without site id", {"routers": {"rtr-a": {"ovpn6_site_id": 1}, "rtr-b": {}}}, "'rtr-b' has no ovpn6_site_id"),
     ("duplicate site id", {"routers": {"rtr-a": {"ovpn6_site_id": 1}, "rtr-b": {"ovpn6_site_id": 1}}}, "1"),
     ("host in no ovpn6 group", {"hub_group": "elsewhere"}, "is in neither ovpn6_hubs nor ovpn6_routers"),

@@ -77,16 +77,19 @@ def echo_module(monkeypatch):
     return calls
 
 
-def run_action(module, args, check_mode=False, diff=False):
+def run_action(module, args, check_mode=False, diff=False, task_vars=None):
     task = mock.MagicMock(args=args, check_mode=check_mode, diff=diff, async_val=0,
                           action=module, resolved_action="tunnelworks.ovpn6.%s" % module)
     connection = mock.MagicMock()
     connection._shell.tmpdir = None
+    # Inventory values here are plain, so templating one gives it back.
+    templar = mock.MagicMock()
+    templar.template.side_effect = lambda value: value
 
     class Action(RouterOSActionBase):
         MODULE = module
 
-    return Action(task, connection, mock.MagicMock(), None, None, None).run(task_vars={})
+    return Action(task, connection, mock.MagicMock(), None, templar, None).run(task_vars=task_vars or {})
 
 
 def run_module(module, args, capsys):
@@ -135,7 +138,7 @@ def test_a_router_error_fails_the_task_with_its_message_masked(sessions, echo_mo
 
 @pytest.mark.parametrize("module, args", [
     ("routeros_release", {"hostname": "h", "password": SECRET, "bogus": 1}),
-    ("routeros_release", {"password": SECRET}),
+    ("routeros_release", {"hostname": "h", "password": SECRET, "timeout": "soon"}),
     ("routeros_release", {"hostname": "h", "port": "eighty"}),
     ("routeros_ovpn_client", {"hostname": "h", "password": SECRET, "transport": "sctp"}),
     ("routeros_ovpn_client", {"hostname": "h", "connect_to": "203.0.113.1"}),
@@ -151,6 +154,23 @@ def test_bad_options_fail_with_the_module_message_before_any_connection(sessions
     assert result["invocation"] == expected["invocation"]
     assert sessions == []
     assert SECRET not in json.dumps(result)
+
+
+def test_connection_options_not_on_the_task_come_from_the_hosts_inventory_variables(sessions, echo_module):
+    host = {"inventory_hostname": "rtr1", "ansible_host": "192.0.2.7", "ovpn6_routeros_password": SECRET,
+            "ovpn6_routeros_tls": True, "ovpn6_routeros_port": 8730, "ovpn6_routeros_username": "inventory-user"}
+    result = run_action("routeros_echo", {"private_key": KEY, "username": "task-user"}, task_vars=host)
+    params = sessions[0].params
+    assert params["hostname"] == "192.0.2.7" and params["password"] == SECRET and params["tls"] is True
+    assert params["port"] == 8730 and params["timeout"] == 10
+    # the task (or module_defaults) wins over the inventory
+    assert params["username"] == "task-user"
+    assert SECRET not in json.dumps(result)
+
+
+def test_without_ansible_host_the_router_is_the_hosts_name(sessions, echo_module):
+    run_action("routeros_echo", {"private_key": KEY}, task_vars={"inventory_hostname": "rtr1"})
+    assert sessions[0].params["hostname"] == "rtr1" and sessions[0].params["username"] == "admin"
 
 
 def test_the_unsupported_parameter_message_names_the_module():
