@@ -17,8 +17,11 @@ from ansible_collections.tunnelworks.ovpn6.plugins.module_utils import (
     _ovpn_client,
     _policy_routing,
 )
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
 from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._routeros import (
     CONNECTION_ARGUMENT_SPEC,
+    InvalidInputError,
     RouterOSError,
     connect,
 )
@@ -30,12 +33,16 @@ class ModuleSpec:
     AnsibleModule rules (``required_if``, ``required_together``, ...) and ``body(session, params,
     check_mode)``, which returns the result dict (``changed``, ``changes``, ``diff``, ``warnings``...)."""
 
-    def __init__(self, name, options, body, **rules):
+    def __init__(self, name, options, body, prepare=None, **rules):
         self.name = name
+        self.options = options
         self.argument_spec = dict(CONNECTION_ARGUMENT_SPEC)
         self.argument_spec.update(options)
         self.rules = rules
         self.body = body
+        # prepare(params) -> (params, secrets): checks what the spec alone cannot (before any connection)
+        # and names the values to mask that the spec does not know as no_log.
+        self.prepare = prepare or (lambda params: (params, set()))
 
     def ansible_module_kwargs(self):
         """Keyword arguments for AnsibleModule."""
@@ -44,8 +51,11 @@ class ModuleSpec:
     def run(self, module):
         """``main()`` of the module file: run the body in this module process and exit."""
         try:
-            result = execute(self, module.params, module.check_mode, module._diff)
+            params, secrets = self.prepare(module.params)
+            module.no_log_values.update(secrets)
+            result = execute(self, params, module.check_mode, module._diff)
         except RouterOSError as exc:
+            module.no_log_values.update(getattr(exc, "secrets", ()))
             module.fail_json(msg=str(exc), changes=[])
         for warning in result.pop("warnings", []):
             module.warn(warning)
@@ -172,3 +182,58 @@ MODULES = dict((spec.name, spec) for spec in [
         state=dict(_STATE),
     ), _policy_routing_body, required_if=[("state", "present", ("tunnel_interface",))]),
 ])
+
+
+# routeros_session: several of the modules above as steps over one API connection.
+SESSION_STEP_MODULES = sorted(MODULES)
+
+
+def _session_prepare(params):
+    """Each step's options checked against its module's spec before any connection; their secrets."""
+    steps, secrets, problems = [], set(), []
+    for number, step in enumerate(params["steps"], 1):
+        spec = MODULES[step["module"]]
+        arguments = step["args"] or {}
+        misplaced = sorted(set(arguments) & set(CONNECTION_ARGUMENT_SPEC))
+        validation = ArgumentSpecValidator(spec.options, **spec.rules).validate(
+            dict((name, value) for name, value in arguments.items() if name not in misplaced))
+        # Every step's secrets are known before any message is given, whichever step is refused.
+        secrets.update(validation._no_log_values)
+        if misplaced:
+            problems.append("step %d (%s): %s belong to the task, not to a step: every step shares its connection"
+                            % (number, step["module"], ", ".join(misplaced)))
+        elif validation.error_messages:
+            problems.append("step %d (%s): %s" % (number, step["module"], validation.errors.msg))
+        steps.append((step["module"], validation.validated_parameters))
+    if problems:
+        error = InvalidInputError("; ".join(problems))
+        error.secrets = secrets
+        raise error
+    connection = dict((name, params[name]) for name in CONNECTION_ARGUMENT_SPEC)
+    return dict(params, steps=[(name, dict(connection, **options)) for name, options in steps]), secrets
+
+
+def _session(session, params, check_mode):
+    results, changes, diffs, warnings = [], [], [], []
+    for number, (name, step_params) in enumerate(params["steps"], 1):
+        try:
+            result = MODULES[name].body(session, step_params, check_mode)
+        except RouterOSError as exc:
+            done = "; before it: %s" % ", ".join(changes) if changes else "; no step before it changed anything"
+            raise type(exc)("step %d (%s): %s%s" % (number, name, exc, done))
+        warnings.extend(result.pop("warnings", []))
+        if "diff" in result:
+            diffs.append(dict(result.pop("diff"), before_header="%s (step %d)" % (name, number),
+                              after_header="%s (step %d)" % (name, number)))
+        changes.extend(result.get("changes", []))
+        results.append(dict(result, module=name))
+    return {"changed": any(result.get("changed") for result in results), "changes": changes, "steps": results,
+            "diff": diffs, "warnings": warnings}
+
+
+MODULES["routeros_session"] = ModuleSpec("routeros_session", dict(
+    steps=dict(type="list", elements="dict", required=True, options=dict(
+        module=dict(type="str", required=True, choices=SESSION_STEP_MODULES),
+        args=dict(type="dict", default={}),
+    )),
+), _session, prepare=_session_prepare)

@@ -47,12 +47,16 @@ class RouterOSActionBase(ActionBase):
         params = validation.validated_parameters
         warnings = ["Both option %(option)s and its alias %(alias)s are set." % warning
                     for warning in validation._warnings]
+        secrets = set(validation._no_log_values)
         if validation.error_messages:
             result.update(failed=True, changed=False, msg=self._validation_message(validation))
         else:
             try:
-                outcome = execute(spec, params, self._task.check_mode, self._task.diff)
+                prepared, more_secrets = spec.prepare(params)
+                secrets.update(more_secrets)
+                outcome = execute(spec, prepared, self._task.check_mode, self._task.diff)
             except RouterOSError as exc:
+                secrets.update(getattr(exc, "secrets", ()))
                 result.update(failed=True, changed=False, msg=str(exc), changes=[])
             else:
                 warnings.extend(outcome.pop("warnings", []))
@@ -62,7 +66,7 @@ class RouterOSActionBase(ActionBase):
         if validation._deprecations:
             result["deprecations"] = validation._deprecations
         result["invocation"] = {"module_args": params}
-        return remove_values(result, validation._no_log_values)
+        return remove_values(result, secrets)
 
     def _with_inventory_connection(self, args, task_vars):
         """The task's options, with each connection option it does not give taken from the host's variables."""

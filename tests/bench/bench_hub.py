@@ -38,7 +38,7 @@ HUB_PLAY = [
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--sites", default="10,100,500",
                         type=lambda text: sorted(int(part) for part in text.split(",") if part.strip()),
                         help="site counts, comma-separated (default 10,100,500)")
@@ -62,7 +62,7 @@ def main():
     vm.reset()
     boot = vm.start()
     print("# hub benchmark: %s, Debian %s on the lab VM (%s), %d CPUs, %s; boot %.0f s" % (
-        (CHECKOUT / "galaxy.yml").read_text().split("version:")[1].split()[0], args.suite,
+        (CHECKOUT / "galaxy.yml").read_text().split("version:", 1)[1].split()[0], args.suite,
         os.environ.get("OVPN6_LAB_ACCEL", "tcg"), os.cpu_count(), datetime.date.today().isoformat(), boot))
     print("%6s  %12s %6s  %12s %6s %8s" % ("sites", "converge s", "tasks", "no-op s", "tasks", "changed"))
     rows = []
@@ -84,7 +84,7 @@ def main():
                     "  FAILED: %d tasks" % (converge[3] + noop[3]) if converge[3] or noop[3] else ""), flush=True)
     finally:
         vm.destroy()
-    for (small, _, small_noop), (large, _, large_noop) in zip(rows, rows[1:]):
+    for (small, _small_converge, small_noop), (large, _large_converge, large_noop) in zip(rows, rows[1:]):
         print("no-op from %d to %d sites: %+.1f ms per added site, tasks %d -> %d" % (
             small, large, 1000.0 * (large_noop[0] - small_noop[0]) / (large - small), small_noop[1], large_noop[1]))
 

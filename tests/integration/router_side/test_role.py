@@ -14,13 +14,19 @@ import pytest
 
 from routerside_lab import HUB_ADDRESS, PLAYBOOK, add_user_config, inventory, is_ours, our_rows, role_vars, user_rows
 
-ROLE_TASKS = tuple("tunnelworks.ovpn6.mikrotik_ovpn_client : " + name for name in (
-    "Client certificate, its key and the CA", "OpenVPN client interface to the hub",
-    "Policy routing, LAN through the VPN with the exceptions direct"))
+# The role's one task runs these modules as steps over one connection (module routeros_session).
+ROLE_TASK = "tunnelworks.ovpn6.mikrotik_ovpn_client : Router side of the VPN on the RouterOS API"
+STEPS = ("routeros_certificate", "routeros_ovpn_client", "routeros_policy_routing")
+
+
+def _steps(result):
+    steps = result.task(ROLE_TASK).result["steps"]
+    assert tuple(step["module"] for step in steps) == STEPS
+    return dict(zip(STEPS, steps))
 
 
 def _changes(result, dialect_unknown=False):
-    changes = dict((task.name, task.result.get("changes")) for task in result if task.name in ROLE_TASKS)
+    changes = dict((name, step.get("changes")) for name, step in _steps(result).items())
     if dialect_unknown:
         # 7.6-7.10: which cipher word the release takes is not known, and check mode cannot ask the
         # router without changing it; it shows the newer word, the real run the one the router took.
@@ -49,15 +55,20 @@ def test_role_converges_keeps_users_config_repairs_drift_and_removes_only_its_ow
     # check mode: reports changes, changes nothing
     checked = run_playbook(PLAYBOOK, extra_vars=extra, inventory=hosts, check=True)
     _assert_ok(checked)
-    assert all(checked.task(name).changed for name in ROLE_TASKS)
+    assert all(step["changed"] for step in _steps(checked).values())
     assert router.router.snapshot() == factory
 
     # converge with diff: the same changes as check mode reported
     converged = run_playbook(PLAYBOOK, extra_vars=extra, inventory=hosts, diff=True)
     _assert_ok(converged)
     assert _changes(converged, before_dumps) == _changes(checked, before_dumps)
-    policy = converged.task(ROLE_TASKS[2])
-    assert "ovpn6:policy:lan-via-vpn" in policy.diff["after"] and "ovpn6:policy" not in policy.diff["before"]
+    policy = converged.task(ROLE_TASK).result["diff"][2]
+    assert policy["before_header"] == "routeros_policy_routing (step 3)"
+    assert "ovpn6:policy:lan-via-vpn" in policy["after"] and "ovpn6:policy" not in policy["before"]
+    # one task, one API connection and login per router for the whole role
+    assert [task.name for task in converged if task.name.startswith("tunnelworks.ovpn6.mikrotik_ovpn_client : ")
+            and not task.name.endswith("arg spec 'main' - MikroTik RouterOS side of the ovpn6 VPN")] == [
+        "tunnelworks.ovpn6.mikrotik_ovpn_client : Compute the site plan and the routers' data channel", ROLE_TASK]
     assert "pass phrase" not in converged.stdout and pki["key"].splitlines()[1] not in converged.stdout
 
     # what the router holds now, in its dialect
@@ -70,8 +81,8 @@ def test_role_converges_keeps_users_config_repairs_drift_and_removes_only_its_ow
         # The emulated 7.6 speaks the older words (its own evidence: a 7.5 export): the refusal of
         # aes256-cbc taught the module to send aes256.
         assert (client[0]["cipher"], client[0]["auth"]) == ("aes256", "sha1")
-        assert converged.task(ROLE_TASKS[1]).result["cipher"] == "aes256"
-        assert checked.task(ROLE_TASKS[1]).result["cipher"] == "aes256-cbc"
+        assert _steps(converged)["routeros_ovpn_client"]["cipher"] == "aes256"
+        assert _steps(checked)["routeros_ovpn_client"]["cipher"] == "aes256-cbc"
     else:
         # The inventory declares no release, so the hub expects AES-256-CBC with SHA1 from every
         # router (what 6.49 can do too); the router must send exactly that, in its own words.
@@ -117,9 +128,9 @@ def test_role_converges_keeps_users_config_repairs_drift_and_removes_only_its_ow
     repaired = run_playbook(PLAYBOOK, extra_vars=extra, inventory=hosts)
     _assert_ok(repaired)
     changes = _changes(repaired)
-    assert changes[ROLE_TASKS[0]] == []
-    assert changes[ROLE_TASKS[1]] == ["set /interface/ovpn-client ovpn6:ovpn:ovpn6 port: 443 -> 1194"]
-    assert sorted(change.split()[0] for change in changes[ROLE_TASKS[2]]) == ["add", "move", "set"]
+    assert changes["routeros_certificate"] == []
+    assert changes["routeros_ovpn_client"] == ["set /interface/ovpn-client ovpn6:ovpn:ovpn6 port: 443 -> 1194"]
+    assert sorted(change.split()[0] for change in changes["routeros_policy_routing"]) == ["add", "move", "set"]
     assert our_rows(router) == converged_state
     assert user_rows(router) == users
 

@@ -52,8 +52,8 @@ def test_host_without_systemd_is_refused(tmp_path, run_playbook):
 
 
 @pytest.mark.parametrize("case, inventory_args, message", [
-    ("router LAN outside the allocation", {"routers": {"rtr-a": {"ovpn6_site_id": 1},
-                                                        "rtr-b": {"ovpn6_site_id": 2, "ovpn6_lan_prefix": "2001:db8:999::/64"}}},
+    ("router LAN outside the allocation",
+     {"routers": {"rtr-a": {"ovpn6_site_id": 1}, "rtr-b": {"ovpn6_site_id": 2, "ovpn6_lan_prefix": "2001:db8:999::/64"}}},
      "lies outside the allocation"),
     ("router without site id", {"routers": {"rtr-a": {"ovpn6_site_id": 1}, "rtr-b": {}}}, "'rtr-b' has no ovpn6_site_id"),
     ("duplicate site id", {"routers": {"rtr-a": {"ovpn6_site_id": 1}, "rtr-b": {"ovpn6_site_id": 1}}}, "1"),

@@ -22,30 +22,31 @@ def run(args=None, **inventory):
     task = mock.MagicMock(args=args or {}, check_mode=False, async_val=0)
     templar = mock.MagicMock()
     templar.template.side_effect = lambda value: value
-    return ActionModule(task, mock.MagicMock(), mock.MagicMock(), None, templar, None).run(task_vars=task_vars), task_vars
+    return ActionModule(task, mock.MagicMock(), mock.MagicMock(), None, templar, None).run(task_vars=task_vars)
 
 
 def test_the_facts_are_what_the_filters_compute():
-    result, task_vars = run()
+    result = run()
     facts = result["ansible_facts"]
+    hostvars = dict(ROUTERS)
     assert result["changed"] is False and "failed" not in result
-    assert facts["ovpn6_site_plan"] == site_plan(task_vars["hostvars"], list(ROUTERS), "2001:db8:100::/48",
+    assert facts["ovpn6_site_plan"] == site_plan(hostvars, list(ROUTERS), "2001:db8:100::/48",
                                                  "198.51.100.0/24")
-    assert facts["ovpn6_hub_profile"] == ovpn_hub_profile(task_vars["hostvars"], list(ROUTERS))
+    assert facts["ovpn6_hub_profile"] == ovpn_hub_profile(hostvars, list(ROUTERS))
     assert sorted(facts["ovpn6_site_plan"]["sites"]) == ["rtr-a", "rtr-b"]
 
 
 def test_a_missing_allocation_is_refused_naming_both_values():
-    result, _ = run(ovpn6_ipv6_allocation=None)
+    result = run(ovpn6_ipv6_allocation=None)
     assert result["failed"] is True and "ansible_facts" not in result
     assert "allocation=(not set), vpn_network=198.51.100.0/24" in result["msg"]
 
 
 def test_a_router_without_a_site_id_is_refused_by_name():
-    result, _ = run(hostvars=dict(ROUTERS, **{"rtr-b": {}}))
+    result = run(hostvars=dict(ROUTERS, **{"rtr-b": {}}))
     assert result["failed"] is True and "'rtr-b' has no ovpn6_site_id" in result["msg"]
 
 
 def test_options_are_refused():
-    result, _ = run(args={"routers": ["rtr-a"]})
+    result = run(args={"routers": ["rtr-a"]})
     assert result["failed"] is True and "takes no options" in result["msg"] and "routers" in result["msg"]

@@ -48,8 +48,8 @@ def test_creates_updates_and_removes_only_owned_files(netdir, capsys):
                  files=[{"name": "60-t-a.netdev", "content": content("a")},
                         {"name": "60-t-b.netdev", "content": content("b")}])
     assert result["changed"] is True
-    assert (result["created"], result["updated"], result["removed"]) == (["60-t-a.netdev"], ["60-t-b.netdev"],
-                                                                          ["60-t-old.netdev"])
+    assert result["created"] == ["60-t-a.netdev"] and result["updated"] == ["60-t-b.netdev"]
+    assert result["removed"] == ["60-t-old.netdev"]
     files = snapshot(netdir)
     assert files["60-t-a.netdev"] == content("a") and files["60-t-b.netdev"] == content("b")
     assert "60-t-old.netdev" not in files

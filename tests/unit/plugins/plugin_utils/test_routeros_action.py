@@ -21,7 +21,7 @@ from ansible_collections.tunnelworks.ovpn6.plugins.plugin_utils._routeros_action
 SECRET = "s3cret-pass"
 KEY = "-----BEGIN PRIVATE KEY-----\nsecret key body\n-----END PRIVATE KEY-----"
 MODULE_NAMES = ["routeros_certificate", "routeros_ovpn_client", "routeros_owned_entries", "routeros_policy_routing",
-                "routeros_release"]
+                "routeros_release", "routeros_session"]
 
 
 class FakeSession:
@@ -214,3 +214,69 @@ def test_the_module_file_runs_the_same_body(sessions, capsys):
     # in a module process the warning goes into the result; in this (controller) process, to the display
     assert "router fake: a session warning" in json.dumps(out.get("warnings", [])) + captured.err
     assert "diff" not in out and SECRET not in json.dumps(out)
+
+
+@pytest.fixture
+def recorded_bodies(monkeypatch):
+    """The bodies of two real modules replaced by recorders, as routeros_session's steps call them."""
+    calls = []
+    for name in ("routeros_certificate", "routeros_ovpn_client"):
+        def body(session, params, check_mode, name=name):
+            calls.append((name, session, params, check_mode))
+            return {"changed": name == "routeros_ovpn_client", "changes": ["%s: key=%s" % (name, params.get("private_key"))],
+                    "diff": {"before": "", "after": name}, "warnings": ["%s warns" % name]}
+        monkeypatch.setattr(MODULES[name], "body", body)
+    return calls
+
+
+SESSION_STEPS = [{"module": "routeros_certificate", "args": {"name": "c", "certificate": "pem", "private_key": KEY}},
+                 {"module": "routeros_ovpn_client", "args": {"connect_to": "203.0.113.1", "ovpn_user": "u",
+                                                             "certificate": "c", "ovpn_password": SECRET}}]
+
+
+def test_a_session_runs_its_steps_in_order_over_one_connection(sessions, recorded_bodies):
+    result = run_action("routeros_session", {"hostname": "192.0.2.1", "password": SECRET, "steps": SESSION_STEPS},
+                        diff=True)
+    assert len(sessions) == 1
+    assert [(name, session) for name, session, _, _ in recorded_bodies] == [
+        ("routeros_certificate", sessions[0]), ("routeros_ovpn_client", sessions[0])]
+    # each step gets its module's defaults and the task's connection
+    cert_params, ovpn_params = recorded_bodies[0][2], recorded_bodies[1][2]
+    assert cert_params["hostname"] == ovpn_params["hostname"] == "192.0.2.1" and cert_params["file_wait"] == 10.0
+    assert ovpn_params["transport"] == "tcp" and ovpn_params["ovpn_password"] == SECRET
+    assert result["changed"] is True and [step["module"] for step in result["steps"]] == [
+        "routeros_certificate", "routeros_ovpn_client"]
+    assert [part["after_header"] for part in result["diff"]] == ["routeros_certificate (step 1)",
+                                                                 "routeros_ovpn_client (step 2)"]
+    assert "routeros_ovpn_client warns" in result["warnings"]
+    text = json.dumps(result)
+    assert SECRET not in text and "secret key body" not in text
+
+
+def test_without_diff_mode_a_session_returns_no_diff(sessions, recorded_bodies):
+    result = run_action("routeros_session", {"hostname": "h", "steps": SESSION_STEPS})
+    assert "diff" not in result and all("diff" not in step for step in result["steps"])
+
+
+@pytest.mark.parametrize("bad_step, message", [
+    ({"module": "routeros_ovpn_client", "args": {"connect_to": "a", "ovpn_user": "u", "certificate": "c",
+                                                 "transport": "sctp"}},
+     "step 2 (routeros_ovpn_client): value of transport must be one of: tcp, udp, got: sctp"),
+    ({"module": "routeros_ovpn_client", "args": {"password": "x"}},
+     "step 2 (routeros_ovpn_client): password belong to the task, not to a step"),
+])
+def test_a_bad_step_is_refused_before_any_connection_with_every_secret_masked(sessions, recorded_bodies, bad_step,
+                                                                              message):
+    result = run_action("routeros_session", {"hostname": "h", "steps": [SESSION_STEPS[0], bad_step]})
+    assert result["failed"] is True and message in result["msg"]
+    assert sessions == [] and recorded_bodies == []
+    assert "secret key body" not in json.dumps(result)
+
+
+def test_a_step_the_router_refuses_names_the_step_and_what_came_before(sessions, recorded_bodies, monkeypatch):
+    def refuse(session, params, check_mode):
+        raise InvalidInputError("cipher refused")
+    monkeypatch.setattr(MODULES["routeros_ovpn_client"], "body", refuse)
+    result = run_action("routeros_session", {"hostname": "h", "steps": SESSION_STEPS})
+    assert result["failed"] is True
+    assert result["msg"] == "step 2 (routeros_ovpn_client): cipher refused; before it: routeros_certificate: key=********"
