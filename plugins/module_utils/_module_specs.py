@@ -107,7 +107,7 @@ _STATE = dict(type="str", choices=["present", "absent"], default="present")
 _MENU_OPTIONS = dict(
     path=dict(type="str", required=True),
     entries=dict(type="list", elements="dict", default=[]),
-    ordered=dict(type="bool", default=False),
+    ordered=dict(type="bool"),
     place_before=dict(type="str"),
 )
 

@@ -204,11 +204,11 @@ def desired_specs(version, params):
         route["routing-table"] = table
     else:
         route["routing-mark"] = table
-    specs.append(MenuSpec(MANGLE, owner, mangle, ordered=True, place_before=params.get("mangle_place_before")))
-    specs.append(MenuSpec(FILTER, owner, filter_entries(params, table), ordered=True,
+    specs.append(MenuSpec(MANGLE, owner, mangle, place_before=params.get("mangle_place_before")))
+    specs.append(MenuSpec(FILTER, owner, filter_entries(params, table),
                           place_before=params.get("filter_place_before")))
     specs.append(MenuSpec(ROUTE, owner, [route]))
-    specs.append(MenuSpec(NAT, owner, nat, ordered=True, place_before=params.get("nat_place_before")))
+    specs.append(MenuSpec(NAT, owner, nat, place_before=params.get("nat_place_before")))
     return specs
 
 
@@ -218,7 +218,7 @@ def absent_specs(version, params):
     paths = [FILTER, MANGLE, NAT, ROUTE]
     if _releases.has_feature(version, "routing_table"):
         paths.append(TABLE)
-    return [MenuSpec(path, owner, state="absent", ordered=path in (FILTER, MANGLE, NAT)) for path in paths]
+    return [MenuSpec(path, owner, state="absent") for path in paths]
 
 
 def check_interfaces(session, params, check_mode):

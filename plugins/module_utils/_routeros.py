@@ -17,6 +17,7 @@ import ssl
 import traceback
 
 from ansible_collections.tunnelworks.ovpn6.plugins.module_utils import _releases
+from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._menus import SECRET_FIELDS
 
 LIBROUTEROS_IMPORT_ERROR = None
 try:
@@ -224,8 +225,6 @@ def _describe(full, words):
     return " ".join([full] + shown)
 
 
-# Fields whose values never appear in messages, changes or diffs.
-SECRET_FIELDS = frozenset(["password", "passphrase", "secret", "ipsec-secret", "key-passphrase", "ovpn-password"])
 
 
 def connect(params):

@@ -18,10 +18,8 @@ from __future__ import annotations
 import ipaddress
 
 from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._releases import same_cipher
-from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._routeros import (
-    SECRET_FIELDS,
-    InvalidInputError,
-)
+from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._menus import SECRET_FIELDS, menu
+from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._routeros import InvalidInputError
 
 TAG = "ovpn6"
 
@@ -36,41 +34,10 @@ PROTOCOL_NUMBERS = {
     "udp-lite": 136,
 }
 
-# Fields that, set on one of our entries by hand, change what it matches or does: when such a
-# field is present but not desired, the entry is replaced. (Fields not listed are compared only
-# when desired, since print shows defaults and counters we do not set.)
-_EXTRA_FIELDS = {
-    "firewall": frozenset([
-        "src-address", "dst-address", "protocol", "src-port", "dst-port", "port", "in-interface",
-        "out-interface", "in-interface-list", "out-interface-list", "src-address-list", "dst-address-list",
-        "connection-mark", "packet-mark", "routing-mark", "connection-state", "src-address-type",
-        "dst-address-type", "to-addresses", "to-ports", "new-routing-mark", "new-connection-mark",
-        "new-packet-mark", "jump-target", "tcp-flags", "content", "layer7-protocol",
-    ]),
-    "route": frozenset(["routing-mark", "routing-table", "pref-src", "blackhole", "vrf-interface", "check-gateway"]),
-}
-_MENU_KIND = {
-    "/ip/firewall/mangle": "firewall", "/ip/firewall/nat": "firewall", "/ip/firewall/filter": "firewall",
-    "/ipv6/firewall/mangle": "firewall", "/ipv6/firewall/filter": "firewall",
-    "/ip/route": "route", "/ipv6/route": "route",
-}
-
-# Values print shows for a field nobody set (7.x prints routing-table=main on every route; 6to4
-# keepalive prints 0,0 when off, RouterOS 7 docs "6to4": "keepalive ... Default: 0,0").
-_UNSET_VALUES = {"routing-table": ("main",), "routing-mark": ("main",), "keepalive": ("0,0", "0s,0", "00:00:00,0")}
-
-# Fields that a desired empty value clears with !name (sending name= would not turn them off).
-CLEARED_FIELDS = frozenset([("/interface/6to4", "keepalive")])
-
-
-def _is_unset(name, value):
+def _is_unset(path, name, value):
     text = _canonical(name, value)
-    return text in ("", "no") or text in _UNSET_VALUES.get(name, ())
+    return text in ("", "no") or text in menu(path).unset.get(name, ())
 
-
-# Flag arguments: present or not; print shows them (if at all) with an empty value or true/false.
-# Over the API a flag ignores its value (blackhole=no sets blackhole): clearing one sends !name.
-FLAG_FIELDS = frozenset([("/routing/table", "fib"), ("/ip/route", "blackhole"), ("/ipv6/route", "blackhole")])
 
 # Fields never shown when rendering rows for diffs.
 _NOT_SHOWN = frozenset([".id", "bytes", "packets", "dynamic", "invalid", "running", "actual-mtu", ".nextid", ".dead"])
@@ -126,11 +93,11 @@ def same_value(field, actual, desired):
 
 def field_matches(path, name, row, desired):
     """Does the printed ``row`` carry field ``name`` as ``desired``?"""
-    if (path, name) in FLAG_FIELDS:
+    if name in menu(path).flags:
         present = name in row and _canonical(name, row[name]) != "no"
         return present == (_canonical(name, desired) == "yes")
-    if (path, name) in CLEARED_FIELDS and word(desired) == "":
-        return _is_unset(name, row.get(name, ""))
+    if name in menu(path).cleared and word(desired) == "":
+        return _is_unset(path, name, row.get(name, ""))
     return same_value(name, row.get(name, ""), desired)
 
 
@@ -138,9 +105,9 @@ def _arguments(path, fields):
     """The API arguments for ``fields``: flags sent bare when set, as !name when cleared, never name=no."""
     arguments = {}
     for name, value in fields.items():
-        if (path, name) in FLAG_FIELDS:
+        if name in menu(path).flags:
             arguments[name if _canonical(name, value) == "yes" else "!" + name] = ""
-        elif (path, name) in CLEARED_FIELDS and word(value) == "":
+        elif name in menu(path).cleared and word(value) == "":
             arguments["!" + name] = ""
         else:
             arguments[name] = value
@@ -154,13 +121,14 @@ class MenuSpec:
     ``state='absent'`` removes every entry of the owner in the menu.
     """
 
-    def __init__(self, path, owner, entries=(), ordered=False, place_before=None, state="present",
+    def __init__(self, path, owner, entries=(), ordered=None, place_before=None, state="present",
                  chain_field="chain", print_words=()):
         if not owner or any(char in owner for char in ": \t"):
             raise InvalidInputError("owner %r must be a non-empty word without ':' or spaces" % (owner,))
         self.path = "/" + path.strip("/")
         self.owner = owner
-        self.ordered = ordered
+        # Unless told, as the menu table says (firewall chains are ordered).
+        self.ordered = menu(self.path).ordered if ordered is None else ordered
         self.place_before = place_before
         self.state = state
         self.chain_field = chain_field
@@ -261,8 +229,7 @@ def plan_menu(spec, rows):
     operations = []
     before = [dict(row) for row in rows]
     desired = dict(spec.entries)
-    kind = _MENU_KIND.get(spec.path)
-    extra_fields = _EXTRA_FIELDS.get(kind, frozenset())
+    meaningful = menu(spec.path).meaningful
 
     def emit(operation):
         operations.append(operation)
@@ -280,8 +247,8 @@ def plan_menu(spec, rows):
         elif key in seen:
             reason = "duplicate"
         else:
-            unwanted = sorted(name for name in extra_fields
-                              if name not in desired[key] and not _is_unset(name, row.get(name, "")))
+            unwanted = sorted(name for name in meaningful
+                              if name not in desired[key] and not _is_unset(spec.path, name, row.get(name, "")))
             if unwanted:
                 reason = "has %s set by hand" % ", ".join(unwanted)
         if reason:

@@ -40,9 +40,10 @@ options:
   ordered:
     description:
       - Keep the entries in the given order, as one block per C(chain), first in the chain unless
-        O(place_before) says otherwise. For firewall menus.
+        O(place_before) says otherwise.
+      - When not set, the firewall menus (C(/ip/firewall/filter), C(mangle), C(nat), C(/ipv6/firewall/filter),
+        C(mangle)) are ordered and every other menu is not.
     type: bool
-    default: false
   place_before:
     description:
       - With O(ordered=true), the comment or C(.id) of one of the user's entries; the block of its chain is
@@ -69,7 +70,6 @@ options:
       ordered:
         description: As O(ordered).
         type: bool
-        default: false
       place_before:
         description: As O(place_before).
         type: str

@@ -11,7 +11,7 @@ short_description: Several RouterOS modules of this collection as steps over one
 version_added: 0.2.0
 description:
   - Runs the given steps in order, each one what the module it names does with the options it gives, over
-    one API connection and one login: a router costs one task and one connection instead of one per module.
+    one API connection and one login, so a router costs one task and one connection instead of one per module.
   - Every step's options are checked against its module before the router is contacted, so a bad option
     in the last step leaves the router untouched. A step the router refuses stops the run; the message
     names the step and the changes the steps before it made.

@@ -238,7 +238,7 @@ def test_a_session_runs_its_steps_in_order_over_one_connection(sessions, recorde
     result = run_action("routeros_session", {"hostname": "192.0.2.1", "password": SECRET, "steps": SESSION_STEPS},
                         diff=True)
     assert len(sessions) == 1
-    assert [(name, session) for name, session, _, _ in recorded_bodies] == [
+    assert [(name, session) for name, session, _params, _check_mode in recorded_bodies] == [
         ("routeros_certificate", sessions[0]), ("routeros_ovpn_client", sessions[0])]
     # each step gets its module's defaults and the task's connection
     cert_params, ovpn_params = recorded_bodies[0][2], recorded_bodies[1][2]
