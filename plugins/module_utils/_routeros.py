@@ -225,8 +225,6 @@ def _describe(full, words):
     return " ".join([full] + shown)
 
 
-
-
 def connect(params):
     """Open a RouterSession from the module's connection options.
 

@@ -34,6 +34,7 @@ PROTOCOL_NUMBERS = {
     "udp-lite": 136,
 }
 
+
 def _is_unset(path, name, value):
     text = _canonical(name, value)
     return text in ("", "no") or text in menu(path).unset.get(name, ())
