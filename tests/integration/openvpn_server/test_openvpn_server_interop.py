@@ -76,9 +76,9 @@ def rendered(tmp_path_factory, run_playbook_module):
     directory = tmp_path_factory.mktemp("interop")
     files = directory / "files"
     (files / "ccd").mkdir(parents=True)
-    before = hub_inventory(routers=ROUTERS, hub_vars={"openvpn_server_pki_dir": str(directory / "pki")})
+    before = hub_inventory(routers=ROUTERS, hub_vars={"ovpn6_pki_dir": str(directory / "pki")})
     inventory = hub_inventory(routers=ROUTERS, hub_vars={
-        "openvpn_server_pki_dir": str(directory / "pki"), "openvpn_server_revoked": ["rtr-a"]})
+        "ovpn6_pki_dir": str(directory / "pki"), "openvpn_server_revoked": ["rtr-a"]})
     extra = {
         "role_dir": str(ROLE), "out_dir": str(directory),
         # Where the role would install files on a hub, here in the test's directory.
@@ -101,7 +101,7 @@ def rendered(tmp_path_factory, run_playbook_module):
     # The all-GCM fleet's server configuration, from the same PKI, in a directory of its own.
     (directory / "gcm").mkdir()
     gcm = hub_inventory(routers=ROUTERS_GCM, hub_vars={
-        "openvpn_server_pki_dir": str(directory / "pki"), "openvpn_server_revoked": ["rtr-a"]})
+        "ovpn6_pki_dir": str(directory / "pki"), "openvpn_server_revoked": ["rtr-a"]})
     run = run_playbook_module(RENDER_PLAY, inventory=gcm, extra_vars=dict(extra, out_dir=str(directory / "gcm")))
     assert run.rc == 0, run.stdout[-4000:]
     return directory, files
