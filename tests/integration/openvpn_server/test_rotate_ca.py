@@ -301,3 +301,36 @@ def test_rotation_keeps_every_router_connected(tmp_path, run_playbook):
         assert site.rc == 0, [(task.name, task.host, task.msg) for task in site.failed]
         assert site.changed == [], [(task.name, task.host, task.result.get("changes")) for task in site.changed]
         assert (_tree(pki), [_router_certs(router) for router in routers.values()]) == after
+
+
+def test_a_router_that_does_not_answer_holds_the_retirement_back(tmp_path, run_playbook):
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed_port = sock.getsockname()[1]
+    with EmulatedRouter(release=RELEASES["rtr-a"], password="pw-a") as one:
+
+        class Gone:
+            host, port, username, password = "127.0.0.1", closed_port, "admin", "pw"
+
+        routers = {"rtr-a": one, "rtr-b": Gone}
+        made = run_playbook(PKI_PLAY, inventory=_inventory(tmp_path, routers))
+        assert made.rc == 0, made.stdout[-3000:]
+        run = run_playbook(ROTATE, inventory=_inventory(tmp_path, routers, generation=2), skip_tags=["hub"])
+        assert run.rc != 0
+        refusal = run.task("Refuse to retire the old CA while a router does not have the new one")
+        assert refusal.failed
+        assert refusal.msg.startswith("rtr-b did not get the certificate of CA generation 2"), refusal.msg
+        pki = tmp_path / "pki"
+        # Nothing retired: the new CA waits in next/, the hub's files still hold both CAs.
+        assert (pki / "next" / "generation").read_text().strip() == "2"
+        assert not (pki / "generation").exists() and not (pki / "retired").exists()
+        assert _ca_names(pki / "trust" / "ca.crt") == ["CN=ovpn6 CA", "CN=ovpn6 CA 2"]
+        # The router that answered has the new CA and its certificate of it (it had no old CA: site.yml did not run here).
+        assert sorted(name for name, _fingerprint in _router_certs(one)) == ["ovpn6-ca-2", "ovpn6-client"]
+        # A generation below the current one is refused, naming both, before anything changes.
+        back = run_playbook(ROTATE, inventory=_inventory(tmp_path, routers, generation=3), skip_tags=["hub"])
+        assert back.rc != 0
+        assert "generation 2 is being brought in (next/); finish that first" in back.task(
+            "Refuse a generation the PKI cannot go to").msg
