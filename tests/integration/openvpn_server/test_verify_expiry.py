@@ -28,7 +28,7 @@ PKI_PLAY = """
 """
 ROUTERS = {"rtr-a": {"ovpn6_site_id": 1}, "rtr-b": {"ovpn6_site_id": 2}}
 REPORT = "Report the days left"
-WARN = "Warn of what ends within %d days (renew it with site.yml, or rotate.yml for the CA)"
+WARN = "Warn of what ends soon (site.yml renews it, rotate.yml replaces the CA), days ahead: %d"
 ENDED = "Nothing has ended"
 
 
