@@ -17,7 +17,8 @@ import pytest
 from cryptography import x509
 
 from hub_inventory import hub_inventory
-from test_openvpn_server_interop import RENDER_PLAY, ROLE, Namespaces, install_pki, mikrotik_like_client, wait_for
+from test_openvpn_server_interop import (RENDER_PLAY, ROLE, Namespaces, build_shim, install_pki, mikrotik_like_client,
+                                         wait_for)
 
 SHIFT_SOURCE = Path(__file__).resolve().parent / "files" / "time_shift.c"
 ROUTERS = {"rtr-b": {"ovpn6_site_id": 2, "ovpn6_routeros_version": "6.49.18"}}
@@ -28,12 +29,7 @@ PROMISED_DAYS = 1095
 
 @pytest.fixture(scope="module")
 def shift_library(tmp_path_factory):
-    compiler = shutil.which("gcc") or shutil.which("cc")
-    assert compiler, "needs a C compiler to build the time-shift shim"
-    library = tmp_path_factory.mktemp("shift") / "time_shift.so"
-    subprocess.run([compiler, "-shared", "-fPIC", "-O1", "-Wall", "-Werror", "-o", str(library), str(SHIFT_SOURCE),
-                    "-ldl"], check=True, capture_output=True, timeout=120)
-    return library
+    return build_shim(SHIFT_SOURCE, tmp_path_factory.mktemp("shift"))
 
 
 def _render(run_playbook_module, directory, **hub_vars):

@@ -261,14 +261,19 @@ def test_mikrotik_like_client_connects_and_revoked_one_is_refused(rendered):
 SHIM_SOURCE = Path(__file__).resolve().parent / "files" / "no_cipher_list.c"
 
 
-@pytest.fixture(scope="module")
-def shim(tmp_path_factory):
+def build_shim(source, directory):
+    """Compile an LD_PRELOAD shim of files/ into ``directory``; return the library's path."""
     compiler = shutil.which("gcc") or shutil.which("cc")
-    assert compiler, "needs a C compiler to build the no-cipher-list shim"
-    library = tmp_path_factory.mktemp("shim") / "no_cipher_list.so"
-    subprocess.run([compiler, "-shared", "-fPIC", "-O1", "-Wall", "-Werror", "-o", str(library), str(SHIM_SOURCE),
+    assert compiler, "needs a C compiler to build the shim %s" % source.name
+    library = directory / (source.stem + ".so")
+    subprocess.run([compiler, "-shared", "-fPIC", "-O1", "-Wall", "-Werror", "-o", str(library), str(source),
                     "-ldl"], check=True, capture_output=True, timeout=120)
     return library
+
+
+@pytest.fixture(scope="module")
+def shim(tmp_path_factory):
+    return build_shim(SHIM_SOURCE, tmp_path_factory.mktemp("shim"))
 
 
 def no_cipher_list_client(directory, name, device, cipher, auth):

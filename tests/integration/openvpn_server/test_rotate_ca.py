@@ -18,16 +18,17 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import socket
 import sys
 import time
 from pathlib import Path
 
-import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from routeros_emu.testing import EmulatedRouter
 from test_openvpn_server_interop import RENDER_PLAY, ROLE, Namespaces, wait_for
+from test_openvpn_server_pki import PKI_PLAY
 
 CHECKOUT = Path(__file__).resolve().parents[3]
 ROTATE = CHECKOUT / "playbooks" / "rotate.yml"
@@ -35,15 +36,6 @@ SITE = CHECKOUT / "playbooks" / "site.yml"
 KEEPALIVE_TIMEOUT = 60
 RELEASES = {"rtr-a": "6.49.18", "rtr-b": "7.16"}
 SITE_IDS = {"rtr-a": 1, "rtr-b": 2}
-PKI_PLAY = """
-- hosts: ovpn6_hubs
-  gather_facts: false
-  tasks:
-    - name: PKI of the role
-      ansible.builtin.include_role:
-        name: tunnelworks.ovpn6.openvpn_server
-        tasks_from: pki
-"""
 
 
 def _inventory(directory, routers, generation=1, **all_vars):
@@ -304,8 +296,6 @@ def test_rotation_keeps_every_router_connected(tmp_path, run_playbook):
 
 
 def test_a_router_that_does_not_answer_holds_the_retirement_back(tmp_path, run_playbook):
-    import socket
-
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         closed_port = sock.getsockname()[1]

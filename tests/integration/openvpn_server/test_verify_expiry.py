@@ -15,17 +15,9 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 
 from hub_inventory import hub_inventory
+from test_openvpn_server_pki import PKI_PLAY
 
 VERIFY = Path(__file__).resolve().parents[3] / "playbooks" / "verify.yml"
-PKI_PLAY = """
-- hosts: ovpn6_hubs
-  gather_facts: false
-  tasks:
-    - name: PKI only
-      ansible.builtin.include_role:
-        name: tunnelworks.ovpn6.openvpn_server
-        tasks_from: pki
-"""
 ROUTERS = {"rtr-a": {"ovpn6_site_id": 1}, "rtr-b": {"ovpn6_site_id": 2}}
 REPORT = "Report the days left"
 WARN = "Warn of what ends soon (site.yml renews it, rotate.yml replaces the CA), days ahead: %d"
