@@ -38,7 +38,7 @@ RELEASES = {"rtr-a": "6.49.18", "rtr-b": "7.16"}
 SITE_IDS = {"rtr-a": 1, "rtr-b": 2}
 
 
-def _inventory(directory, routers, generation=1, **all_vars):
+def _inventory(directory, routers, generation=1, hub_vars=None, **all_vars):
     hosts = {}
     for name, router in routers.items():
         hosts[name] = {
@@ -53,7 +53,7 @@ def _inventory(directory, routers, generation=1, **all_vars):
                  "ovpn6_pki_dir": str(directory / "pki"), "ovpn6_ca_generation": generation, **all_vars},
         "children": {
             "ovpn6_hubs": {"hosts": {"hub1": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable,
-                                              "ovpn6_hub_public_address": "10.99.0.1"}}},
+                                              "ovpn6_hub_public_address": "10.99.0.1", **(hub_vars or {})}}},
             "ovpn6_routers": {"hosts": hosts},
         }}}
 
@@ -324,3 +324,28 @@ def test_a_router_that_does_not_answer_holds_the_retirement_back(tmp_path, run_p
         assert back.rc != 0
         assert "generation 2 is being brought in (next/); finish that first" in back.task(
             "Refuse a generation the PKI cannot go to").msg
+
+
+def test_rotation_with_the_pki_on_the_hub(tmp_path, run_playbook):
+    """openvpn_server_pki_on_hub: rotate.yml makes, reads and retires the CA on the hub (become by su here)."""
+    hub_vars = {"openvpn_server_pki_on_hub": True, "ansible_become_method": "su"}
+    with EmulatedRouter(release=RELEASES["rtr-b"], password="pw-b") as two:
+        routers = {"rtr-b": two}
+        made = run_playbook(PKI_PLAY, inventory=_inventory(tmp_path, routers, hub_vars=hub_vars))
+        assert made.rc == 0, made.stdout[-3000:]
+        site = run_playbook(SITE, inventory=_inventory(tmp_path, routers, hub_vars=hub_vars), limit="ovpn6_routers")
+        assert site.rc == 0, [(task.name, task.host, task.msg) for task in site.failed]
+        rotation = _inventory(tmp_path, routers, generation=2, hub_vars=hub_vars)
+        run = run_playbook(ROTATE, inventory=rotation, skip_tags=["hub"])
+        assert run.rc == 0, [(task.name, task.host, task.msg) for task in run.failed] or run.stdout[-3000:]
+        assert not run.task("Read the router's new certificate, key and CA", "rtr-b").failed
+        pki = tmp_path / "pki"
+        assert (pki / "generation").read_text().strip() == "2"
+        assert _ca_names(pki / "retired" / "1" / "ca.crt") == ["CN=ovpn6 CA"]
+        certificates, _keys = _known_pems(pki)
+        held = dict((name, certificates[fingerprint.replace(":", "").lower()].subject.rfc4514_string())
+                    for name, fingerprint in _router_certs(two))
+        assert held == {"ovpn6-ca-2": "CN=ovpn6 CA 2", "ovpn6-client": "CN=rtr-b"}
+        assert "PRIVATE KEY" not in run.stdout
+        again = run_playbook(ROTATE, inventory=rotation, skip_tags=["hub"])
+        assert again.rc == 0 and again.changed == [], [(task.name, task.host) for task in again.changed]
