@@ -75,7 +75,7 @@ def main():
                 inventory = vm.inventory(routers=routers(count), hub_vars={"ovpn6_hub_public_address": "203.0.113.10"},
                                          all_vars={"ovpn6_ipv6_allocation": "2001:db8:100::/48",
                                                    "ovpn6_vpn_ipv4_network": VPN_NETWORK,
-                                                   "openvpn_server_pki_dir": str(Path(scratch) / "pki")})
+                                                   "ovpn6_pki_dir": str(Path(scratch) / "pki")})
                 converge = run(workdir, HUB_PLAY, inventory, {}, 5)
                 noop = run(workdir, HUB_PLAY, inventory, {}, 5)
                 rows.append((count, converge, noop))

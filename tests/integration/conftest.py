@@ -99,7 +99,8 @@ def playbook_runner(workdir):
     of a wider scope than a test's tmp_path)."""
     tmp_path = Path(workdir)
 
-    def run(text_or_path, extra_vars=None, check=False, diff=False, inventory=None, timeout=None):
+    def run(text_or_path, extra_vars=None, check=False, diff=False, inventory=None, timeout=None, tags=None,
+            skip_tags=None, limit=None):
         candidate = Path(str(text_or_path))
         if "\n" not in str(text_or_path) and candidate.exists():
             playbook = candidate
@@ -122,6 +123,12 @@ def playbook_runner(workdir):
             command.append("--check")
         if diff:
             command.append("--diff")
+        if tags:
+            command += ["--tags", ",".join(tags)]
+        if skip_tags:
+            command += ["--skip-tags", ",".join(skip_tags)]
+        if limit:
+            command += ["--limit", limit]
         env = dict(os.environ)
         env.update(ANSIBLE_CONFIG=str(CHECKOUT / "ansible.cfg"), ANSIBLE_STDOUT_CALLBACK="ansible.posix.json",
                    ANSIBLE_CALLBACK_RESULT_FORMAT="json", ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0",

@@ -47,7 +47,7 @@ def _inventory(hub, routers=None, all_vars=None, **hub_vars):
     routers = ROUTERS if routers is None else routers
     return hub.inventory(routers={n: {"ansible_connection": "local", **v} for n, v in routers.items()},
                          all_vars=ALL_VARS if all_vars is None else all_vars,
-                         hub_vars={"openvpn_server_pki_dir": hub.pki_dir, **hub_vars})
+                         hub_vars={"ovpn6_pki_dir": hub.pki_dir, **hub_vars})
 
 
 def _output(run):

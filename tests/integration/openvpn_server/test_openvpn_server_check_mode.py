@@ -45,7 +45,7 @@ def test_check_mode_on_an_empty_pki_reports_changes_and_makes_nothing(tmp_path, 
     }
     routers = {"rtr-a": {"ovpn6_site_id": 1}, "rtr-b": {"ovpn6_site_id": 2}}
     run = run_playbook(PLAY, check=True, diff=True, extra_vars=extra,
-                       inventory=hub_inventory(routers=routers, hub_vars={"openvpn_server_pki_dir": str(pki)}))
+                       inventory=hub_inventory(routers=routers, hub_vars={"ovpn6_pki_dir": str(pki)}))
     assert run.rc == 0, run.stdout[-6000:] + run.stderr[-2000:]
     assert run.failed == []
     made = role_task(run, "Report the PKI files that check mode could not compute and a real run would make")

@@ -75,9 +75,9 @@ def rendered(tmp_path_factory, run_playbook_module):
     directory = tmp_path_factory.mktemp("interop")
     files = directory / "files"
     (files / "ccd").mkdir(parents=True)
-    before = hub_inventory(routers=ROUTERS, hub_vars={"openvpn_server_pki_dir": str(directory / "pki")})
+    before = hub_inventory(routers=ROUTERS, hub_vars={"ovpn6_pki_dir": str(directory / "pki")})
     inventory = hub_inventory(routers=ROUTERS, hub_vars={
-        "openvpn_server_pki_dir": str(directory / "pki"), "openvpn_server_revoked": ["rtr-a"]})
+        "ovpn6_pki_dir": str(directory / "pki"), "openvpn_server_revoked": ["rtr-a"]})
     extra = {
         "role_dir": str(ROLE), "out_dir": str(directory),
         # Where the role would install files on a hub, here in the test's directory.
@@ -100,7 +100,7 @@ def rendered(tmp_path_factory, run_playbook_module):
     # The all-GCM fleet's server configuration, from the same PKI, in a directory of its own.
     (directory / "gcm").mkdir()
     gcm = hub_inventory(routers=ROUTERS_GCM, hub_vars={
-        "openvpn_server_pki_dir": str(directory / "pki"), "openvpn_server_revoked": ["rtr-a"]})
+        "ovpn6_pki_dir": str(directory / "pki"), "openvpn_server_revoked": ["rtr-a"]})
     run = run_playbook_module(RENDER_PLAY, inventory=gcm, extra_vars=dict(extra, out_dir=str(directory / "gcm")))
     assert run.rc == 0, run.stdout[-4000:]
     return directory, files
@@ -260,14 +260,19 @@ def test_mikrotik_like_client_connects_and_revoked_one_is_refused(rendered):
 SHIM_SOURCE = Path(__file__).resolve().parent / "files" / "no_cipher_list.c"
 
 
-@pytest.fixture(scope="module")
-def shim(tmp_path_factory):
+def build_shim(source, directory):
+    """Compile an LD_PRELOAD shim of files/ into ``directory``; return the library's path."""
     compiler = shutil.which("gcc") or shutil.which("cc")
-    assert compiler, "needs a C compiler to build the no-cipher-list shim"
-    library = tmp_path_factory.mktemp("shim") / "no_cipher_list.so"
-    subprocess.run([compiler, "-shared", "-fPIC", "-O1", "-Wall", "-Werror", "-o", str(library), str(SHIM_SOURCE),
+    assert compiler, "needs a C compiler to build the shim %s" % source.name
+    library = directory / (source.stem + ".so")
+    subprocess.run([compiler, "-shared", "-fPIC", "-O1", "-Wall", "-Werror", "-o", str(library), str(source),
                     "-ldl"], check=True, capture_output=True, timeout=120)
     return library
+
+
+@pytest.fixture(scope="module")
+def shim(tmp_path_factory):
+    return build_shim(SHIM_SOURCE, tmp_path_factory.mktemp("shim"))
 
 
 def no_cipher_list_client(directory, name, device, cipher, auth):

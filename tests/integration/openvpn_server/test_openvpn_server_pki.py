@@ -61,7 +61,7 @@ def converged(tmp_path_factory, run_playbook_module):
 
 
 def inventory(pki, **settings):
-    return hub_inventory(hub_vars={"openvpn_server_pki_dir": str(pki), **settings.pop("hub_vars", {})}, **settings)
+    return hub_inventory(hub_vars={"ovpn6_pki_dir": str(pki), **settings.pop("hub_vars", {})}, **settings)
 
 
 def output(run):
@@ -159,8 +159,8 @@ def test_expiring_certificates_and_crl_are_renewed(converged, tmp_path, run_play
     time.sleep(1.1)  # the CRL's lastUpdate has one-second resolution
     # Everything now expires within the renewal window.
     hosts = inventory(pki, routers=ROUTERS, hub_vars={
-        "openvpn_server_cert_renew_days": 1000, "openvpn_server_cert_valid_days": 2000,
-        "openvpn_server_crl_renew_days": 400})
+        "openvpn_server_cert_renew_days": 1900, "openvpn_server_cert_valid_days": 4000,
+        "openvpn_server_crl_renew_days": 1900})
     run = run_playbook(PKI_PLAY, inventory=hosts)
     assert run.rc == 0, output(run)
     new = load_cert(pki / "issued" / "rtr-b.crt")

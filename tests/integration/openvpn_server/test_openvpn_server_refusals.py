@@ -18,7 +18,7 @@ PLAY = """
 def test_hub_without_systemd_is_refused_and_nothing_is_made(tmp_path, run_playbook):
     assert not os.path.isdir("/run/systemd/system"), "this test needs a host without systemd (the controller)"
     pki = tmp_path / "pki"
-    inventory = hub_inventory(routers={"rtr-a": {"ovpn6_site_id": 1}}, hub_vars={"openvpn_server_pki_dir": str(pki)})
+    inventory = hub_inventory(routers={"rtr-a": {"ovpn6_site_id": 1}}, hub_vars={"ovpn6_pki_dir": str(pki)})
     run = run_playbook(PLAY, inventory=inventory)
     assert run.rc != 0
     assert any("not systemd" in str(task.msg) and "Nothing was changed" in str(task.msg) for task in run.failed), (
