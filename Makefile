@@ -12,7 +12,7 @@ SYSTEM_PACKAGES := python3-venv qemu-system-x86 qemu-utils debootstrap mmdebstra
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: test demo deps venv collection unit integration lint sanity lab-test bench clean
+.PHONY: test demo deps venv collection unit integration lint sanity lab-test bench bench-hub clean
 
 test: venv unit integration lint sanity lab-test
 
@@ -79,6 +79,11 @@ BENCH_ROUTERS ?= 1,10,50,500
 BENCH_VARIANTS ?= role,api_modify,floor
 bench: venv
 	$(PY) tests/bench/bench_router_side.py --routers $(BENCH_ROUTERS) --variants $(BENCH_VARIANTS)
+
+# Hub side: the hub roles on the lab VM for growing numbers of sites (figures only; README, "Benchmark").
+BENCH_SITES ?= 10,100,500
+bench-hub: venv
+	$(PY) tests/bench/bench_hub.py --sites $(BENCH_SITES)
 
 demo: venv
 	# Boots the lab VM (image built once, cached), runs playbooks/site.yml and the packet proofs, prints a summary.
