@@ -37,7 +37,7 @@ class CallbackModule(CallbackBase):
 
     def v2_runner_on_ok(self, result):
         if result.is_changed():
-            self._changed.append({"host": result._host.get_name(), "task": result.task_name})
+            self._changed.append({"host": result.host.get_name(), "task": result.task_name})
 
     def v2_playbook_on_stats(self, stats):
         directory = os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY")

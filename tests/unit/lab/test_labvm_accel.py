@@ -91,32 +91,31 @@ def test_forcing_ignores_and_keeps_the_cached_verdict(tmp_path):
     assert json.loads(cache.read_text())["accel"] == "kvm"
 
 
-def test_probe_reports_a_qemu_that_exits(tmp_path, monkeypatch):
-    # A stand-in qemu that fails at once: the probe says so instead of waiting out its deadline.
+def _stand_in_qemu(tmp_path, monkeypatch, script):
+    """Put a shell script first on PATH as qemu-system-x86_64."""
     fake = tmp_path / "qemu-system-x86_64"
-    fake.write_text("#!/bin/sh\necho 'Could not access KVM kernel module: Permission denied' >&2\nexit 1\n")
+    fake.write_text("#!/bin/sh\n" + script)
     fake.chmod(0o755)
     monkeypatch.setenv("PATH", f"{tmp_path}:/usr/bin:/bin")
+
+
+def test_probe_reports_a_qemu_that_exits(tmp_path, monkeypatch):
+    # A stand-in qemu that fails at once: the probe says so instead of waiting out its deadline.
+    _stand_in_qemu(tmp_path, monkeypatch, "echo 'Could not access KVM kernel module: Permission denied' >&2\nexit 1\n")
     works, detail = accel.probe_kvm(tmp_path / "vmlinuz", 5)
     assert not works
     assert "qemu exited 1 before any console line" in detail and "Permission denied" in detail
 
 
 def test_probe_kills_a_guest_that_prints_nothing(tmp_path, monkeypatch):
-    fake = tmp_path / "qemu-system-x86_64"
-    fake.write_text("#!/bin/sh\nexec sleep 60\n")
-    fake.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{tmp_path}:/usr/bin:/bin")
+    _stand_in_qemu(tmp_path, monkeypatch, "exec sleep 60\n")
     works, detail = accel.probe_kvm(tmp_path / "vmlinuz", 0.5)
     assert (works, detail) == (False, "no console line within 0.5 s")
 
 
 def test_probe_sees_the_first_console_line(tmp_path, monkeypatch):
     # The stand-in writes the kernel's first line to the serial file QEMU was given (-serial file:PATH).
-    fake = tmp_path / "qemu-system-x86_64"
-    fake.write_text('#!/bin/sh\nfor a; do case "$a" in file:*) out="${a#file:}";; esac; done\n'
-                    'printf "Linux version 6.1.0-test\\n" > "$out"\nexec sleep 60\n')
-    fake.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{tmp_path}:/usr/bin:/bin")
+    _stand_in_qemu(tmp_path, monkeypatch, 'for a; do case "$a" in file:*) out="${a#file:}";; esac; done\n'
+                                          'printf "Linux version 6.1.0-test\\n" > "$out"\nexec sleep 60\n')
     works, detail = accel.probe_kvm(tmp_path / "vmlinuz", 5)
     assert works and detail.startswith("first console line after")
