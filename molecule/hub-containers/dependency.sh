@@ -7,7 +7,8 @@ cd "$(dirname "$0")/../.."
 export CONTAINERS_CONF="${CONTAINERS_CONF:-$PWD/molecule/hub-containers/containers.conf}"
 PYTHONPATH=tests/lab python3 -m labct ensure
 if ! podman network exists ovpn6-hubs; then
-    # 203.0.113.0/24 (documentation range): the hubs' uplink network, as the routers would dial them
-    podman network create --internal --subnet 203.0.113.0/24 ovpn6-hubs >/dev/null
-    echo "created the internal network ovpn6-hubs (203.0.113.0/24)"
+    # Podman picks a subnet that no route of the host uses: a fixed one could hide an address the host
+    # needs (a package mirror, say) behind the bridge for as long as the scenario runs.
+    podman network create --internal ovpn6-hubs >/dev/null
+    echo "created the internal network ovpn6-hubs ($(podman network inspect --format '{{range .Subnets}}{{.Subnet}}{{end}}' ovpn6-hubs))"
 fi
