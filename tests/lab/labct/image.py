@@ -18,7 +18,6 @@ import dataclasses
 import hashlib
 import json
 import os
-import pathlib
 import shlex
 import subprocess
 import sys

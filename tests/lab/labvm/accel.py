@@ -38,14 +38,16 @@ class Choice:
     reason: str
 
 
-def requested(env: Mapping[str, str] = os.environ) -> str:
+def requested(env: Mapping[str, str] | None = None) -> str:
+    env = os.environ if env is None else env
     value = env.get(ACCEL_ENV, "").strip().lower() or "auto"
     if value not in CHOICES:
         raise AccelError(f"{ACCEL_ENV}={env.get(ACCEL_ENV)!r} is not one of {', '.join(CHOICES)}")
     return value
 
 
-def probe_seconds(env: Mapping[str, str] = os.environ) -> float:
+def probe_seconds(env: Mapping[str, str] | None = None) -> float:
+    env = os.environ if env is None else env
     raw = env.get(PROBE_SECONDS_ENV, "").strip()
     if not raw:
         return DEFAULT_PROBE_SECONDS
@@ -112,21 +114,22 @@ def probe_kvm(kernel: pathlib.Path, seconds: float) -> tuple[bool, str]:
 
 def _host_boot_id() -> str:
     try:
-        return pathlib.Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+        return pathlib.Path("/proc/sys/kernel/random/boot_id").read_text(encoding="ascii").strip()
     except OSError:
         return "unknown"
 
 
-def choose(kernel: pathlib.Path, cache_file: pathlib.Path, env: Mapping[str, str] = os.environ,
+def choose(kernel: pathlib.Path, cache_file: pathlib.Path, env: Mapping[str, str] | None = None,
            device: tuple[bool, str] | None = None,
            probe: Callable[[pathlib.Path, float], tuple[bool, str]] = probe_kvm) -> Choice:
     """The accelerator for a VM: forced by the environment, else the probe's verdict for this host boot."""
+    env = os.environ if env is None else env
     wanted = requested(env)
     seconds = probe_seconds(env)
     boot_id = _host_boot_id()
     if wanted == "auto":
         try:
-            cached = json.loads(cache_file.read_text())
+            cached = json.loads(cache_file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             cached = {}
         if cached.get("boot_id") == boot_id and cached.get("accel") in ("kvm", "tcg"):
@@ -134,5 +137,6 @@ def choose(kernel: pathlib.Path, cache_file: pathlib.Path, env: Mapping[str, str
     choice = decide(wanted, device or kvm_device(), lambda: probe(kernel, seconds))
     if wanted == "auto":
         cache_file.parent.mkdir(parents=True, exist_ok=True)
-        cache_file.write_text(json.dumps({"boot_id": boot_id, "accel": choice.accel, "reason": choice.reason}) + "\n")
+        cache_file.write_text(json.dumps({"boot_id": boot_id, "accel": choice.accel, "reason": choice.reason}) + "\n",
+                              encoding="utf-8")
     return choice
