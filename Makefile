@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 COLLECTION_LINK := .build/collections/ansible_collections/tunnelworks/ovpn6
 SANITY_TREE := .build/sanity/ansible_collections/tunnelworks/ovpn6
 SYSTEM_PACKAGES := python3-venv qemu-system-x86 qemu-utils debootstrap mmdebstrap \
-	openvpn openssl iproute2 nftables e2fsprogs openssh-client rsync git gcc libc6-dev
+	openvpn openssl iproute2 nftables e2fsprogs openssh-client rsync git gcc libc6-dev podman runc
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
@@ -60,13 +60,15 @@ sanity: venv
 	cd $(SANITY_TREE) && git init -q && git add -A && \
 		$(CURDIR)/$(BIN)/ansible-test sanity --python 3.11 --color no
 
-# Tests that boot the lab VM (tests/vm, marked vm; the image is cached in /var/cache/ovpn6-lab). The hub
+# First the hub roles on Debian 12 and 13 containers (Molecule hub-containers, Podman; images cached).
+# Then the tests that boot the lab VM (tests/vm, marked vm; the image is cached in /var/cache/ovpn6-lab). The hub
 # roles are tested on a VM of their own. Molecule's default scenario converges the whole lab and keeps it
 # up, so the end-to-end fault tests run on that converged lab instead of building a second one. The chr
 # scenario runs too: without OVPN6_CHR_IMAGE it only says that it was skipped.
 # Everything reads stdin from /dev/null: Ansible refuses a non-blocking stdin, which an ssh to a
 # rebooting VM can leave behind on a shared one.
 lab-test: venv
+	time $(BIN)/molecule test -s hub-containers </dev/null
 	time $(BIN)/pytest -q -m vm --durations=15 --ignore=tests/vm/test_lab_end_to_end.py tests/vm </dev/null
 	$(BIN)/molecule test -s chr </dev/null
 	time $(BIN)/molecule test -s default --destroy=never </dev/null || { $(BIN)/molecule destroy -s default </dev/null; exit 1; }

@@ -37,7 +37,7 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def lab_vm():
-    spec = ImageSpec(suite=os.environ.get("OVPN6_LAB_SUITE", "bookworm"))
+    spec = ImageSpec()  # Debian 12, or the release OVPN6_LAB_SUITE names (13 or trixie)
     started = time.monotonic()
     image = build_image(spec)
     TIMINGS["image build (0 when cached)"] = image.info["build_seconds"] if time.monotonic() - started > 5 else 0.0

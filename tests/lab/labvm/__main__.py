@@ -10,14 +10,15 @@ import time
 
 import yaml
 
-from labvm.image import DEFAULT_SUITE, ImageSpec, build_image
+from labvm.image import DEFAULT_SUITE, SUITE_ENV, ImageSpec, build_image
 from labvm.vm import LabVM
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m labvm", description="The ovpn6 lab's Debian VM.")
     parser.add_argument("--name", default="default", help="instance name (its own overlay and ports)")
-    parser.add_argument("--suite", default=DEFAULT_SUITE, help="Debian suite: bookworm (default) or trixie")
+    parser.add_argument("--suite", default=None,
+                        help=f"Debian release: bookworm (12) or trixie (13); default {SUITE_ENV} or {DEFAULT_SUITE}")
     parser.add_argument("--memory", type=int, default=1024, help="guest memory in MiB")
     parser.add_argument("--cpus", type=int, default=1)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -32,7 +33,11 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("inventory", help="print an Ansible inventory (YAML) with the VM as host `hub`")
     args = parser.parse_args(argv)
 
-    vm = LabVM(args.name, ImageSpec(suite=args.suite), memory_mb=args.memory, cpus=args.cpus)
+    try:
+        spec = ImageSpec(suite=args.suite) if args.suite else ImageSpec()
+    except ValueError as exc:
+        parser.error(str(exc))
+    vm = LabVM(args.name, spec, memory_mb=args.memory, cpus=args.cpus)
     if args.command == "build":
         started = time.monotonic()
         image = build_image(vm.spec, force=args.force)

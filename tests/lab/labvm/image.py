@@ -51,6 +51,9 @@ PACKAGES = (
 )
 
 DEFAULT_SUITE = "bookworm"
+# The Debian releases the lab image is built from; OVPN6_LAB_SUITE picks one (a suite name, or 12 / 13).
+SUITES = {"bookworm": "12", "trixie": "13"}
+SUITE_ENV = "OVPN6_LAB_SUITE"
 DISK_SIZE = "3G"
 HOSTNAME = "ovpn6-hub"
 
@@ -63,11 +66,29 @@ def _log(message: str) -> None:
     print(f"labvm: {message}", file=sys.stderr, flush=True)
 
 
+def suite_from(value: str) -> str:
+    """The suite a user's word names: bookworm or trixie, 12 or 13, debian12 or debian13."""
+    word = str(value).strip().lower()
+    for suite, number in SUITES.items():
+        if word in (suite, number, f"debian{number}", f"debian-{number}"):
+            return suite
+    choices = ", ".join(f"{suite} ({number})" for suite, number in SUITES.items())
+    raise ValueError(f"Debian release {value!r} is not one the lab image is built from: {choices}")
+
+
+def default_suite() -> str:
+    """OVPN6_LAB_SUITE when set, else Debian 12 (bookworm)."""
+    return suite_from(os.environ.get(SUITE_ENV) or DEFAULT_SUITE)
+
+
 @dataclasses.dataclass(frozen=True)
 class ImageSpec:
-    suite: str = DEFAULT_SUITE
+    suite: str = dataclasses.field(default_factory=default_suite)
     packages: tuple[str, ...] = PACKAGES
     disk_size: str = DISK_SIZE
+
+    def __post_init__(self):
+        object.__setattr__(self, "suite", suite_from(self.suite))
 
     def key(self) -> str:
         inputs = {

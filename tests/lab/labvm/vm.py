@@ -1,4 +1,5 @@
-"""Run one instance of the lab image under QEMU (TCG), on its own qcow2 overlay.
+"""Run one instance of the lab image under QEMU (KVM where it proves to work, else TCG: labvm.accel), on
+its own qcow2 overlay.
 
 Each instance has a run directory (cache root/run/<name>) holding its overlay, serial console log and
 state. The VM's only link is QEMU's user network with restrict=on; the host reaches it through
@@ -17,6 +18,7 @@ import subprocess
 import sys
 import time
 
+from labvm.accel import AccelError, choose
 from labvm.image import Image, ImageSpec, build_image, cache_root
 
 SSH_OPTIONS = (
@@ -121,6 +123,11 @@ class LabVM:
         if not self.overlay.exists():
             subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", "-F", "raw", "-b", str(image.disk),
                             str(self.overlay)], check=True)
+        try:
+            accel = choose(image.kernel, cache_root() / "kvm-probe.json")
+        except AccelError as exc:
+            raise LabVMError(str(exc)) from exc
+        _log(f"VM {self.name!r}: accelerator {accel.accel} ({accel.reason})")
         ssh_port = _free_port()
         forwards = {label: {"guest_port": guest, "host_port": _free_port()} for label, guest in self.forwards.items()}
         hostfwd = f"hostfwd=tcp:127.0.0.1:{ssh_port}-:22"
@@ -128,7 +135,7 @@ class LabVM:
             hostfwd += f",hostfwd=tcp:127.0.0.1:{entry['host_port']}-:{entry['guest_port']}"
         command = [
             "qemu-system-x86_64", "-name", f"ovpn6-lab-{self.name}",
-            "-machine", "pc", "-accel", "tcg", "-cpu", "max", "-m", str(self.memory_mb), "-smp", str(self.cpus),
+            "-machine", "pc", "-accel", accel.accel, "-cpu", "max", "-m", str(self.memory_mb), "-smp", str(self.cpus),
             "-nodefaults", "-display", "none", "-daemonize", "-pidfile", str(self._pid_file),
             "-kernel", str(image.kernel), "-initrd", str(image.initrd), "-append", KERNEL_ARGS,
             "-drive", f"file={self.overlay},if=virtio,format=qcow2,cache=unsafe",
@@ -139,7 +146,7 @@ class LabVM:
         ]
         self._state_file.write_text(json.dumps({
             "ssh_port": ssh_port, "forwards": forwards, "image": self.spec.key(),
-            "key": str(image.ssh_key), "command": command,
+            "key": str(image.ssh_key), "command": command, "accel": accel.accel, "accel_reason": accel.reason,
         }, indent=2) + "\n")
         started = time.monotonic()
         subprocess.run(command, check=True, stdin=subprocess.DEVNULL)
@@ -195,6 +202,7 @@ class LabVM:
             "ssh_port": state.get("ssh_port") if self.running() else None,
             "forwards": state.get("forwards", {}) if self.running() else {},
             "image": self.spec.key(),
+            "accel": state.get("accel") if self.running() else None,
             "image_built": (self.image.directory / "image.json").exists(),
             "run_dir": str(self.run_dir),
         }
