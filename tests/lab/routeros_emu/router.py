@@ -905,6 +905,63 @@ class Router:
                  "files-imported": "1", "decryption-failures": str(bundle.decryption_failures),
                  "keys-with-no-certificate": str(keys_orphan)}], {}, True
 
+    # ------------------------------------------------------------------ scripts
+    def script_menu_exists(self, path):
+        """A menu a script may name: a modelled menu of this release, or a menu above one (``/ip``)."""
+        if path == "/":
+            return True
+        if self.menu_exists(path):
+            return True
+        prefix = path.rstrip("/") + "/"
+        return any(name.startswith(prefix) and self.menu_exists(name) for name in MENUS)
+
+    def rows_for_script(self, path):
+        """Rows a script's ``find`` looks at: print's rows (with ``default-name`` for ethernet)."""
+        with self.lock:
+            if not self.menu_exists(path):
+                raise RouterError("no_such_command_prefix")
+            if path == "/interface/ethernet":
+                return [self._render(path, row) for row in self.tables[path]]
+            return self._print_rows(path)
+
+    def put_file(self, name, contents):
+        """A file uploaded to the router (FTP, SFTP, WinBox drag and drop): it appears in /file."""
+        with self.lock:
+            existing = [row for row in self.tables["/file"] if row.get("name") == name]
+            if existing:
+                existing[0]["contents"] = contents
+            else:
+                self._insert("/file", self._file_values(name, contents))
+            self._save()
+
+    def import_file(self, file_name, args=None, sleep=None, max_delay=None):
+        """``/import file-name=NAME``: run a script file stored on the router (script.SOURCES
+        "issue-librouteros-228"). The first refused line stops it; what ran before it stays. A script
+        error is reported as ``Script Error: <words> (line L column C)`` (script.SOURCES "issue-blacklist-5")."""
+        from . import script as scripts
+
+        for arg in (args or {}):
+            if arg not in ("verbose", "dry-run"):
+                raise RouterError("unknown_parameter")
+        if not file_name:
+            raise RouterError("missing_value", arg="file-name")
+        with self.lock:
+            files = [row for row in self.tables["/file"] if row.get("name") == file_name]
+            if not files:
+                raise RouterError("file_not_found")
+            text = files[0].get("contents", "")
+        depth = getattr(self, "_import_depth", 0)
+        if depth > 8:
+            raise RouterError("script_error", detail="too deep imports")
+        self._import_depth = depth + 1
+        try:
+            scripts.run(self, text, sleep=sleep or time.sleep, max_delay=max_delay)
+        except scripts.ScriptError as error:
+            raise RouterError("script_error", detail=str(error))
+        finally:
+            self._import_depth = depth
+        return [], {}, True
+
     def snapshot(self):
         with self.lock:
             return copy.deepcopy(self.state())

@@ -168,6 +168,14 @@ class Connection:
             return self.cancel(args, tag)
         if not self.logged_in:
             return self.trap(RouterError("not_logged_in"), tag)
+        if command == "/import":
+            # The root menu's import (script.SOURCES "issue-librouteros-228": /import =file-name=NAME).
+            try:
+                file_name = args.pop("file-name", None)
+                self.router.import_file(file_name, args, max_delay=self.service.import_max_delay)
+            except RouterError as error:
+                return self.trap(error, tag)
+            return self.reply("!done", {}, tag)
         if not command.startswith("/") or command.count("/") < 2:
             return self.trap(RouterError("no_such_command_prefix"), tag)
         path, _slash, name = command.rpartition("/")
@@ -266,6 +274,8 @@ class Service:
             self.tls = self._listen(family, host, tls_port or 0)
             self.tls_port = self.tls.getsockname()[1]
         self._sentence_hook = None
+        # Longest :delay an /import over the API sleeps (None: as written); tests shorten it.
+        self.import_max_delay = None
         self.command_log = None  # a list while someone records the commands (EmulatedRouter.recording)
 
     def listeners_all(self):
