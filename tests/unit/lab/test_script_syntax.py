@@ -158,5 +158,5 @@ def test_ipv6_menus_follow_the_6x_package(router):
     if router.ros7:
         pytest.skip("7.x has IPv6 built in")
     router6 = Router(release=router.release, factory="blank", assume={"ipv6_package": False})
-    with pytest.raises(script.ScriptError, match="bad command name address"):
+    with pytest.raises(script.ScriptError, match="bad command name ipv6"):
         script.run(router6, "/ipv6 address add address=2001:db8::1/64 interface=ether1\n")
