@@ -51,7 +51,7 @@ _HEX = "0123456789ABCDEF"
 # Characters that end a bare word (manual-scripting, "Delimiters": () [] {} : ; $ / and whitespace;
 # ':' '$' and '/' are allowed inside a word here because values such as addresses, times and paths
 # carry them, and ';' '[' ']' '{' '}' '"' '=' are tokens of their own).
-_WORD_END = set(" \t\r\n;[]{}\"=")
+_WORD_END = set(" \t\r\n;[]{}()\"=")
 # Commands a menu takes (manual-scripting, "General commands"; the dumps' menus list the rest).
 # Used only to tell the menu words of a line from its command word when the menu is not modelled.
 GENERAL_COMMANDS = {
@@ -78,7 +78,7 @@ class ScriptError(Exception):
 # ------------------------------------------------------------------------------------------- lexer
 @dataclass
 class Token:
-    kind: str  # word | string | eq | lbrack | rbrack | lbrace | rbrace | semi | nl
+    kind: str  # word | string | eq | lbrack | rbrack | lbrace | rbrace | lparen | rparen | semi | nl
     text: str
     line: int
     column: int
@@ -161,11 +161,12 @@ class _Lexer:
                 raise ScriptError("syntax error", line, col)  # manual-scripting: illegal outside a string
             elif char == "'":
                 raise ScriptError("syntax error", line, col)  # issue-blacklist-5
-            elif char in "[]{};=":
-                kind = {"[": "lbrack", "]": "rbrack", "{": "lbrace", "}": "rbrace", ";": "semi", "=": "eq"}[char]
-                if char == "[":
+            elif char in "[]{}();=":
+                kind = {"[": "lbrack", "]": "rbrack", "{": "lbrace", "}": "rbrace", "(": "lparen", ")": "rparen",
+                        ";": "semi", "=": "eq"}[char]
+                if char in "[(":
                     depth_brackets += 1
-                elif char == "]":
+                elif char in "])":
                     depth_brackets = max(0, depth_brackets - 1)
                 self._advance()
                 self.tokens.append(Token(kind, char, line, col, space))
@@ -223,10 +224,11 @@ def tokenize(text):
 @dataclass
 class Piece:
     """One part of a value: literal text, a quoted string, a variable, a [command] or a {block}."""
-    kind: str  # text | string | var | command | block
+    kind: str  # text | string | var | command | block | expr
     text: str = ""
     command: Optional["Command"] = None
     block: Optional[List["Command"]] = None
+    expr: Optional[tuple] = None
 
 
 @dataclass
@@ -247,6 +249,7 @@ class Command:
     args: List[Tuple[str, Optional[Value]]] = field(default_factory=list)  # name=value, in order
     unnamed: List[Value] = field(default_factory=list)
     block: Optional[List["Command"]] = None  # a '{ ... }' scope
+    where: Optional[tuple] = None  # find where <expression>
 
 
 class _Parser:
@@ -301,12 +304,17 @@ class _Parser:
                 break
             words.append((token.text, token))
             self._next()
+            if token.text.startswith(":") or token.text.rsplit("/", 1)[-1] in GENERAL_COMMANDS:
+                break  # the command word: what follows are its values (``find where ...``, ``:local a b``)
             if self._peek().kind == "eq" and not self._peek().space_before:
                 # this word was a parameter name: give it back
                 self.index -= 1
                 words.pop()
                 break
         self._split_path(command, words)
+        if command.name == "find" and self._peek().kind == "word" and self._peek().text == "where":
+            self._next()
+            command.where = self.parse_expression(closer)
         # Arguments.
         while True:
             token = self._peek()
@@ -365,7 +373,7 @@ class _Parser:
             command.name = parts[0][0]
             # :local name ... -- the rest are plain values (name, value)
             for text, token in parts[1:]:
-                command.unnamed.append(Value([Piece("text", text)], token.line, token.column))
+                command.unnamed.append(Value(_split_vars(text, quoted=False), token.line, token.column))
             return
         # The command is the first general command word; words after it are unnamed values.
         for position, (text, _token) in enumerate(parts):
@@ -373,7 +381,7 @@ class _Parser:
                 command.path = [p for p, _t in parts[:position]]
                 command.name = text
                 for extra, token in parts[position + 1:]:
-                    command.unnamed.append(Value([Piece("text", extra)], token.line, token.column))
+                    command.unnamed.append(Value(_split_vars(extra, quoted=False), token.line, token.column))
                 return
         if command.absolute or not parts:
             command.path = [p for p, _t in parts]
@@ -409,11 +417,112 @@ class _Parser:
             elif token.kind == "lbrace":
                 self._next()
                 pieces.append(Piece("block", block=self.parse_block("rbrace")))
+            elif token.kind == "lparen":
+                self._next()
+                expression = self.parse_expression("rparen")
+                closing = self._next()
+                if closing.kind != "rparen":
+                    raise ScriptError("expected closing parenthesis", closing.line, closing.column)
+                pieces.append(Piece("expr", expr=expression))
             else:
                 break
         if not pieces:
             raise ScriptError("syntax error", first.line, first.column)
         return Value(pieces, first.line, first.column)
+
+
+    # ------------------------------------------------------------------ expressions
+    # (manual-scripting "Operators"): || or, && and, ! not, = != < > <= >= ~ (regex), parentheses.
+    def parse_expression(self, closer=None):
+        return self._or(closer)
+
+    def _stop(self, closer):
+        token = self._peek()
+        return token.kind in ("nl", "semi", "rbrace", "rbrack", "rparen") or (closer and token.kind == closer)
+
+    def _keyword(self, *words):
+        token = self._peek()
+        return token.kind == "word" and token.text in words
+
+    def _or(self, closer):
+        left = self._and(closer)
+        while self._keyword("or", "||"):
+            self._next()
+            left = ("or", left, self._and(closer))
+        return left
+
+    def _and(self, closer):
+        left = self._not(closer)
+        while not self._stop(closer) and not self._keyword("or", "||"):
+            if self._keyword("and", "&&"):
+                self._next()
+            # find where a=b c=d: conditions side by side are all required
+            left = ("and", left, self._not(closer))
+        return left
+
+    def _not(self, closer):
+        token = self._peek()
+        if self._keyword("not", "!"):
+            self._next()
+            return ("not", self._not(closer))
+        if token.kind == "word" and token.text.startswith("!") and len(token.text) > 1:
+            # !dynamic, !(...) written as one word before a parenthesis
+            self.tokens[self.index] = Token("word", token.text[1:], token.line, token.column + 1, False)
+            return ("not", self._not(closer))
+        return self._comparison(closer)
+
+    def _comparison(self, closer):
+        token = self._peek()
+        if self._stop(closer):
+            raise ScriptError("syntax error", token.line, token.column)
+        left, operator = self._operand(closer)
+        if operator is None:
+            following = self._peek()
+            if following.kind == "eq" and not following.space_before:
+                self._next()
+                operator = "="
+            elif following.kind == "word" and following.text in ("~", "<", ">", "!"):
+                self._next()
+                operator = following.text
+                if self._peek().kind == "eq" and not self._peek().space_before:
+                    self._next()
+                    operator += "="
+            elif following.kind == "eq":
+                self._next()
+                operator = "="
+        if operator is None:
+            return ("truth", left)
+        right, _ignored = self._operand(closer)
+        return ("cmp", operator, left, right)
+
+    def _operand(self, closer):
+        """One operand; a word may end in an operator (``comment~``, ``port!``, ``a>``)."""
+        token = self._next()
+        if token.kind == "lparen":
+            inner = self.parse_expression("rparen")
+            if self._next().kind != "rparen":
+                raise ScriptError("expected closing parenthesis", token.line, token.column)
+            return ("expr", inner), None
+        if token.kind == "string":
+            return ("value", Value(_split_vars(token.raw, quoted=True), token.line, token.column)), None
+        if token.kind == "lbrack":
+            inner = self.parse_block("rbrack")
+            if len(inner) != 1:
+                raise ScriptError("syntax error", token.line, token.column)
+            return ("value", Value([Piece("command", command=inner[0])], token.line, token.column)), None
+        if token.kind != "word":
+            raise ScriptError("syntax error", token.line, token.column)
+        text, operator = token.text, None
+        for suffix in ("~", "!", "<", ">"):
+            if len(text) > 1 and text.endswith(suffix):
+                text, operator = text[:-1], suffix
+                if suffix in ("!", "<", ">") and self._peek().kind == "eq" and not self._peek().space_before:
+                    self._next()
+                    operator += "="
+                elif suffix == "!":
+                    raise ScriptError("syntax error", token.line, token.column)
+                break
+        return ("word", Value(_split_vars(text, quoted=False), token.line, token.column), text), operator
 
 
 _VAR_RE = re.compile(r"\$([A-Za-z0-9_-]+|\"[^\"]*\")")
@@ -508,6 +617,7 @@ class Interpreter:
         raise ScriptError("undefined variable %s" % name, line, column)
 
     def value(self, value, cwd, scopes):
+        """A value: text, or what one variable, [command] or (expression) holds (a list stays a list)."""
         parts = []
         for piece in value.pieces:
             if piece.kind in ("text", "string"):
@@ -516,9 +626,45 @@ class Interpreter:
                 parts.append(self._lookup(piece.text, scopes, value.line, value.column))
             elif piece.kind == "command":
                 parts.append(self._run_command(piece.command, cwd, scopes, nested=True))
+            elif piece.kind == "expr":
+                parts.append(self._evaluate(piece.expr, cwd, scopes))
             else:
                 raise ScriptError("syntax error", value.line, value.column)
-        return "".join(str(part) for part in parts)
+        if len(parts) == 1 and value.pieces[0].kind in ("var", "command", "expr"):
+            return parts[0]
+        return "".join(_text(part) for part in parts)
+
+    # ------------------------------------------------------------------ expressions
+    def _evaluate(self, node, cwd, scopes, row=None):
+        kind = node[0]
+        if kind == "or":
+            return self._truth(node[1], cwd, scopes, row) or self._truth(node[2], cwd, scopes, row)
+        if kind == "and":
+            return self._truth(node[1], cwd, scopes, row) and self._truth(node[2], cwd, scopes, row)
+        if kind == "not":
+            return not self._truth(node[1], cwd, scopes, row)
+        if kind == "expr":
+            return self._evaluate(node[1], cwd, scopes, row)
+        if kind == "truth":
+            operand = node[1]
+            if row is not None and operand[0] == "word":
+                return _matches(row, operand[2], None, False)
+            return _truthy(self._operand(operand, cwd, scopes, row, field=False))
+        if kind == "cmp":
+            _kind, operator, left, right = node
+            field = row is not None and left[0] == "word"
+            actual = row.get(left[2]) if field else self._operand(left, cwd, scopes, row, field=False)
+            wanted = self._operand(right, cwd, scopes, row, field=False)
+            return _compare(operator, actual, wanted, field)
+        return self._operand(node, cwd, scopes, row, field=False)
+
+    def _operand(self, operand, cwd, scopes, row, field):
+        if operand[0] == "expr":
+            return self._evaluate(operand[1], cwd, scopes, row)
+        return self.value(operand[1], cwd, scopes)
+
+    def _truth(self, node, cwd, scopes, row):
+        return _truthy(self._evaluate(node, cwd, scopes, row))
 
     def _menu(self, statement, cwd):
         path = list(statement.path) if statement.absolute else cwd + list(statement.path)
@@ -555,9 +701,9 @@ class Interpreter:
         args = {}
         # A [command] inside runs in this command's menu (``set [ find ... ]``).
         for arg, value in statement.args:
-            args[arg] = self.value(value, path, scopes) if value is not None else ""
+            args[arg] = _text(self.value(value, path, scopes)) if value is not None else ""
         for position, value in enumerate(statement.unnamed):
-            text = self.value(value, path, scopes)
+            text = _text(self.value(value, path, scopes))
             if (name == "add" or (position > 0 and name == "set")) and \
                     re.fullmatch(r"!?[a-z][a-z0-9-]*", text):
                 # A flag argument given bare ('passive'), or '!name' (unset) as verbose exports write it.
@@ -599,32 +745,71 @@ class Interpreter:
         return done.get("ret", "")
 
     def _find(self, menu, statement, cwd, scopes):
-        """``find`` and ``find where``: the ids of the rows that match every condition, comma separated."""
+        """``find`` and ``find where``: the ids of the rows that match every condition (a list)."""
         from .facts import RouterError
 
+        if statement.where is not None:
+            try:
+                rows = self.router.rows_for_script(menu)
+            except RouterError as error:
+                raise ScriptError(error.message, statement.line, statement.column)
+            return [row.get(".id", "") for row in rows if self._truth(statement.where, cwd, scopes, row)]
         conditions = []
         for value in statement.unnamed:
-            text = self.value(value, cwd, scopes)
+            text = _text(self.value(value, cwd, scopes))
             if text == "where":
                 continue
             conditions.append((text.lstrip("!"), None, text.startswith("!")))
         for arg, value in statement.args:
-            conditions.append((arg, self.value(value, cwd, scopes), False))
+            conditions.append((arg, _text(self.value(value, cwd, scopes)), False))
         try:
             rows = self.router.rows_for_script(menu)
         except RouterError as error:
             raise ScriptError(error.message, statement.line, statement.column)
-        ids = []
-        for row in rows:
-            if all(_matches(row, key, wanted, negate) for key, wanted, negate in conditions):
-                ids.append(row.get(".id", ""))
-        return ",".join(ids)
+        return [row.get(".id", "") for row in rows
+                if all(_matches(row, key, wanted, negate) for key, wanted, negate in conditions)]
 
     def _ice(self, statement, cwd, scopes):
         name = statement.name
+        if name == "if":
+            # :if (condition) do={ ... } else={ ... }  (manual-scripting, "Global commands")
+            if len(statement.unnamed) != 1:
+                raise ScriptError("syntax error", statement.line, statement.column)
+            branches = dict(statement.args)
+            chosen = branches.get("do") if _truthy(self.value(statement.unnamed[0], cwd, scopes)) else \
+                branches.get("else")
+            if chosen is not None:
+                if len(chosen.pieces) != 1 or chosen.pieces[0].kind != "block":
+                    raise ScriptError("syntax error", chosen.line, chosen.column)
+                self._run_block(chosen.pieces[0].block, cwd, scopes + [{}])
+            return ""
+        if name == "do":
+            # :do { ... } on-error={ ... }  (manual-scripting, "Catch run-time errors")
+            branches = dict(statement.args)
+            if len(statement.unnamed) != 1 or statement.unnamed[0].pieces[0].kind != "block":
+                raise ScriptError("syntax error", statement.line, statement.column)
+            try:
+                self._run_block(statement.unnamed[0].pieces[0].block, cwd, scopes + [{}])
+            except ScriptError:
+                handler = branches.get("on-error")
+                if handler is None:
+                    raise
+                self._run_block(handler.pieces[0].block, cwd, scopes + [{}])
+            return ""
         values = [self.value(v, cwd, scopes) for v in statement.unnamed]
+        if name == "len":
+            return len(values[0]) if values and isinstance(values[0], list) else len(_text(values[0] if values else ""))
+        if name == "pick":
+            if len(values) < 2:
+                raise ScriptError("syntax error", statement.line, statement.column)
+            sequence, index = values[0], int(_text(values[1]))
+            if isinstance(sequence, list):
+                return sequence[index] if 0 <= index < len(sequence) else ""
+            return _text(sequence)[index:index + 1]
+        if name == "error":
+            raise ScriptError(_text(values[0]) if values else "error", statement.line, statement.column)
         if name == "delay":
-            text = values[0] if values else "1s"
+            text = _text(values[0]) if values else "1s"
             try:
                 seconds = parse_duration(text)
             except ValueError:
@@ -636,7 +821,7 @@ class Interpreter:
         if name in ("local", "global"):
             if not values:
                 raise ScriptError("syntax error", statement.line, statement.column)
-            variable = values[0]
+            variable = _text(values[0])
             content = values[1] if len(values) > 1 else ""
             if name == "local":
                 scopes[-1][variable] = content
@@ -644,7 +829,7 @@ class Interpreter:
                 self.globals[variable] = content
             return ""
         if name == "set":
-            variable = values[0] if values else ""
+            variable = _text(values[0]) if values else ""
             content = values[1] if len(values) > 1 else ""
             for scope in reversed(scopes):
                 if variable in scope:
@@ -655,12 +840,46 @@ class Interpreter:
                 return ""
             raise ScriptError("undefined variable %s" % variable, statement.line, statement.column)
         if name in ("put", "log"):
-            self.output.append(" ".join(values[1:] if name == "log" else values))
+            self.output.append(" ".join(_text(v) for v in (values[1:] if name == "log" else values)))
             return ""
         raise ScriptError("bad command name %s" % name, statement.line, statement.column)
 
 
 _BOOL = {"yes": "true", "no": "false", "true": "true", "false": "false"}
+
+
+def _text(value):
+    """A value as an argument word: lists of ids as RouterOS prints them, comma separated."""
+    if isinstance(value, list):
+        return ",".join(_text(item) for item in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _truthy(value):
+    if isinstance(value, (bool, int)):
+        return bool(value)
+    if isinstance(value, list):
+        return bool(value)
+    return str(value).lower() not in ("", "false", "no", "0")
+
+
+def _compare(operator, actual, wanted, field):
+    if operator == "~":
+        return actual is not None and re.search(_text(wanted), _text(actual)) is not None
+    if operator in ("=", "!="):
+        if actual is None:
+            same = False
+        else:
+            left, right = _text(actual), _text(wanted)
+            same = left == right or _BOOL.get(left, left) == _BOOL.get(right, right)
+        return same if operator == "=" else not same
+    try:
+        left, right = float(_text(actual)), float(_text(wanted))
+    except ValueError:
+        return False
+    return {"<": left < right, ">": left > right, "<=": left <= right, ">=": left >= right}.get(operator, False)
 
 
 def _matches(row, key, wanted, negate):
