@@ -71,7 +71,8 @@ def test_imported_script_is_what_site_builds(release, factory, run_playbook, tmp
         # The router imports it (uploaded by WinBox or FTP; /import as its admin would type it).
         router.service.import_max_delay = 1.0
         router.router.put_file("rtr-a.rsc", text)
-        api = router.connect(password=ADMIN_PASSWORD)
+        # 6.x writes each file with /file print file= and a :delay: the import takes seconds.
+        api = router.connect(password=ADMIN_PASSWORD, timeout=60)
         try:
             assert tuple(api("/import", **{"file-name": "rtr-a.rsc"})) == ()
         finally:
