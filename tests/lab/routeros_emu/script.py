@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
-from typing import List, Optional, Tuple, Union
+from typing import List, Optional, Tuple
 
 SOURCES = {
     "manual-scripting": "https://help.mikrotik.com/docs/display/ROS/Scripting",
