@@ -127,6 +127,11 @@ class _Writer:
             name = base + ".pem"
             self.add("/file add name=%s contents=%s" % (quote(name), quote(text)))
             return quote(name)
+        size = len(text.encode("utf-8"))
+        if size > _certificates.ROS6_FILE_LIMIT:
+            raise InvalidInputError(
+                "%s is %d bytes: a release without /file add writes at most %d bytes into a file; use a smaller "
+                "key (EC, or RSA 2048)" % (base, size, _certificates.ROS6_FILE_LIMIT))
         # No /file add before 7.9 (module_utils/_releases "file_add"): print file= makes an empty file,
         # NAME.txt (v6 manual) or NAME (reported over the API); its contents are then set.
         found = "[/file find where name=%s or name=%s]" % (quote(base + ".txt"), quote(base))

@@ -83,3 +83,10 @@ def test_uncertain_cipher_word_is_tried_in_turn(pems):
 def test_bad_input_is_refused_by_name(pems, extra, message):
     with pytest.raises(InvalidInputError, match=message):
         _bootstrap_script.render(dict(_parts(pems, "7.16"), **extra))
+
+
+def test_files_too_large_for_a_release_without_file_add_are_refused(pems):
+    big = pems["ca"] + "\n" * 5000
+    with pytest.raises(InvalidInputError, match=r"ovpn6-upload-boot-ovpn6-ca-cert is \d+ bytes: a release without /file add"):
+        _bootstrap_script.render(dict(_parts(pems, "6.49.18"), certificates=[
+            {"name": "x", "ca_certificate": big, "ca_name": "ovpn6-ca"}]))
