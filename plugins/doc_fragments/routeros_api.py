@@ -35,6 +35,15 @@ options:
     default: false
     aliases:
       - ssl
+  force_no_cert:
+    description:
+      - With O(tls=true), connect to an API-SSL service that has no certificate (a router as it ships),
+        with anonymous Diffie-Hellman, as community.routeros' option of the same name does.
+      - Nothing identifies the router then, so use it only for a first contact on a link you trust
+        (C(playbooks/bootstrap.yml) binds a certificate to C(api-ssl); from then on use O(validate_certs)).
+      - O(validate_certs) and O(ca_path) are not used.
+    type: bool
+    default: false
   validate_certs:
     description:
       - With O(tls=true), check the router's certificate against O(ca_path) (or the system CAs).

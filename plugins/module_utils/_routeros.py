@@ -35,6 +35,7 @@ CONNECTION_ARGUMENT_SPEC = dict(
     password=dict(type="str", default="", no_log=True),
     port=dict(type="int"),
     tls=dict(type="bool", default=False, aliases=["ssl"]),
+    force_no_cert=dict(type="bool", default=False),
     validate_certs=dict(type="bool", default=True),
     validate_cert_hostname=dict(type="bool", default=False),
     ca_path=dict(type="path"),
@@ -103,6 +104,16 @@ def to_text(value):
 
 
 def _tls_context(params):
+    if params.get("force_no_cert"):
+        # A router's api-ssl with no certificate (as it ships) negotiates anonymous Diffie-Hellman only;
+        # community.routeros' force_no_cert asks for the same ciphers ("ADH:@SECLEVEL=0"). No certificate,
+        # so nothing is checked: for a first contact on a link you trust.
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        context.maximum_version = ssl.TLSVersion.TLSv1_2  # TLS 1.3 has no anonymous key exchange
+        context.set_ciphers("ADH:@SECLEVEL=0")
+        return context
     if params.get("validate_certs", True):
         context = ssl.create_default_context(cafile=params.get("ca_path") or None)
         context.check_hostname = bool(params.get("validate_cert_hostname"))

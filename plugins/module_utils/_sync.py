@@ -76,6 +76,10 @@ def _canonical(field, value):
         return "no"
     if field == "protocol":
         return str(PROTOCOL_NUMBERS.get(lowered, lowered))
+    if field == "policy":
+        # /user/group policy: print lists every policy, the ones not granted negated (MikroTik manual
+        # "User", default groups: policy=local,telnet,...,!ftp,!write,!policy): compare what is granted.
+        return ",".join(sorted(set(item for item in lowered.split(",") if item and not item.startswith("!"))))
     if field == "cipher" and same_cipher(lowered, lowered + "-cbc"):
         return lowered + "-cbc"  # aes256 (to 7.5) and aes256-cbc (from 7.11) are one cipher
     if text and (":" in text or "." in text) and text[0] in "0123456789abcdefABCDEF:":

@@ -96,7 +96,7 @@ def test_an_unsupported_option_fails_with_the_module_message_before_any_connecti
     assert run.task("Bogus").failed
     assert run.task("Bogus").msg.startswith(
         "Unsupported parameters for (tunnelworks.ovpn6.routeros_release) module: bogus. Supported parameters "
-        "include: ca_path, hostname, password, port, refuse_newer_release, require_ipv6, timeout, tls, ")
+        "include: ca_path, force_no_cert, hostname, password, port, refuse_newer_release, require_ipv6, timeout, tls, ")
     assert router.stats()["connections"] == before["connections"]
 
 

@@ -148,3 +148,13 @@ def parse_pem_bundle(data: bytes, passphrase: str):
 
 def key_public_hex(key):
     return _public_der(key.public_key()).hex()
+
+
+def certificate_pem(cert):
+    return cert.public_bytes(serialization.Encoding.PEM).decode("ascii")
+
+
+def key_pem(key):
+    """The key as an unencrypted PKCS#8 PEM (kept by the emulator to serve TLS with it)."""
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption()).decode("ascii")

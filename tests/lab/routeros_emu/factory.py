@@ -86,11 +86,62 @@ def _common(router):
                                                  "builtin": "true", "_builtin": "true"})
 
 
+# /user group: the three system groups (MikroTik manual "User", help.mikrotik.com/docs/display/ROS/User,
+# "Default groups": read, write, full cannot be deleted; their policies as its print shows them). The
+# policy words a release knows: 7.x from the dumps' /user/group add policy completion (7.22.3: api ftp
+# local password policy read reboot rest-api romon sensitive sniff ssh telnet test web winbox write),
+# 6.x from the v6 manual (wiki.mikrotik.com Manual:Router_AAA: ... sensitive api romon dude tikapp).
+POLICY_ORDER_V7 = ("local", "telnet", "ssh", "ftp", "reboot", "read", "write", "policy", "test", "winbox",
+                   "password", "web", "sniff", "sensitive", "api", "romon", "rest-api")
+POLICY_ORDER_V6 = ("local", "telnet", "ssh", "ftp", "reboot", "read", "write", "policy", "test", "winbox",
+                   "password", "web", "sniff", "sensitive", "api", "romon", "dude", "tikapp")
+SYSTEM_GROUPS = (
+    ("read", ("local", "telnet", "ssh", "reboot", "read", "test", "winbox", "password", "web", "sniff",
+              "sensitive", "api", "romon", "rest-api", "tikapp")),
+    ("write", ("local", "telnet", "ssh", "reboot", "read", "write", "test", "winbox", "password", "web", "sniff",
+               "sensitive", "api", "romon", "rest-api", "tikapp")),
+    ("full", ("local", "telnet", "ssh", "ftp", "reboot", "read", "write", "policy", "test", "winbox", "password",
+              "web", "sniff", "sensitive", "api", "romon", "rest-api", "dude", "tikapp")),
+)
+# /ip service: the services and their default ports (MikroTik manual "Services",
+# help.mikrotik.com/docs/display/ROS/Services: telnet 23, ftp 21, www 80, ssh 22, www-ssl 443 (disabled),
+# api 8728, winbox 8291, api-ssl 8729); 7.22.3's /ip/service set numbers completion also lists reverse-proxy,
+# not modelled.
+SERVICES = (("telnet", "23", False), ("ftp", "21", False), ("www", "80", False), ("ssh", "22", False),
+            ("www-ssl", "443", True), ("api", "8728", False), ("winbox", "8291", False), ("api-ssl", "8729", False))
+
+
+def policy_words(release_is_7):
+    return POLICY_ORDER_V7 if release_is_7 else POLICY_ORDER_V6
+
+
+def format_policy(granted, release_is_7):
+    """A policy as print shows it: granted words in the manual's order, then the others negated."""
+    order = policy_words(release_is_7)
+    return ",".join([word for word in order if word in granted] + ["!" + word for word in order if word not in granted])
+
+
+def access_builtins(router):
+    """Users, groups and services every factory state has (a netinstalled router too: admin, full)."""
+    for name, granted in SYSTEM_GROUPS:
+        router._insert("/user/group", {"name": name, "policy": format_policy(granted, router.ros7),
+                                       "skin": "default", "_builtin": "true"})
+    router._insert("/user", {"name": router.username, "group": "full", "address": "", "disabled": "false",
+                             "comment": "system default user", "_builtin": "true", "_admin": "true"})
+    for name, port, disabled in SERVICES:
+        values = {"name": name, "port": port, "address": "", "disabled": "true" if disabled else "false",
+                  "_builtin": "true"}
+        if name in ("www-ssl", "api-ssl"):
+            values["certificate"] = "none"
+        router._insert("/ip/service", values)
+
+
 def build(router, factory):
     """Fill ``router.tables``/``router.singles`` with factory state ``factory``."""
     if factory not in FACTORIES:
         raise ValueError("unknown factory state %r (known: %s)" % (factory, ", ".join(FACTORIES)))
     _common(router)
+    access_builtins(router)
     if factory == "minimal":
         # The emulator's historic baseline (kept byte-for-byte: ids and order as before).
         router._insert("/interface/bridge", {"name": "bridge", "mac-address": "0C:00:00:00:00:02",

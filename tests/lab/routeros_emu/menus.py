@@ -13,7 +13,7 @@ from . import evidence
 @dataclass
 class MenuSpec:
     path: str
-    kind: str = "table"  # table | single | interfaces (the /interface aggregate view)
+    kind: str = "table"  # table | single | interfaces (the /interface aggregate view) | fixed (set only)
     id_domain: Optional[str] = None  # menus sharing ids (every interface kind shares one)
     # Fields printed in this order; value None means "not shown until set".
     defaults: Callable = lambda release: {}
@@ -161,6 +161,19 @@ def _package(release):
     return {"name": None, "version": None, "build-time": None, "scheduled": "", "disabled": "false"}
 
 
+def _user(release):
+    # help.mikrotik.com/docs/display/ROS/User (user properties); the password is never printed.
+    return {"name": None, "group": None, "address": "", "last-logged-in": None, "comment": None, "disabled": "false"}
+
+
+def _user_group(release):
+    return {"name": None, "policy": None, "skin": "default", "comment": None}
+
+
+def _service(release):
+    return {"name": None, "port": None, "address": "", "certificate": None, "invalid": "false", "disabled": "false"}
+
+
 def _identity(release):
     return {"name": "MikroTik"}
 
@@ -212,6 +225,9 @@ MENUS = {
     "/interface/bridge/port": MenuSpec("/interface/bridge/port", defaults=_bridge_port,
                                        required=("bridge", "interface"), unique=("interface",),
                                        unique_error="already_bridge_port", ordered=True),
+    "/user": MenuSpec("/user", defaults=_user, required=("name", "group"), unique=("name",)),
+    "/user/group": MenuSpec("/user/group", defaults=_user_group, required=("name",), unique=("name",)),
+    "/ip/service": MenuSpec("/ip/service", defaults=_service, kind="fixed"),
     "/file": MenuSpec("/file", defaults=_file, required=("name",), unique=("name",)),
     "/certificate": MenuSpec("/certificate", defaults=_certificate, unique=("name",),
                              unique_error="already_have_certificate"),

@@ -88,7 +88,7 @@ class Router:
 
     # ------------------------------------------------------------------ state
     def _factory(self):
-        self.tables = {path: [] for path, spec in MENUS.items() if spec.kind == "table"}
+        self.tables = {path: [] for path, spec in MENUS.items() if spec.kind in ("table", "fixed")}
         self.next_id = {}
         self.identity = {"name": self._initial_identity}
         self.singles = {}
@@ -119,8 +119,11 @@ class Router:
         self.factory = saved_factory
         self.tables = data["tables"]
         for path_name, spec in MENUS.items():
-            if spec.kind == "table":
+            if spec.kind in ("table", "fixed"):
                 self.tables.setdefault(path_name, [])
+        if not self.tables["/user/group"]:
+            # A state file written before the emulator had users, groups and services.
+            factories.access_builtins(self)
         if not any(row.get("_builtin") for row in self.tables["/interface/list"]):
             # A state file written before the emulator had interface lists: RouterOS always has these.
             builtins = [{".id": ident, "name": name, "comment": comment, "builtin": "true", "_builtin": "true"}
@@ -650,6 +653,7 @@ class Router:
         if place_before is not None and "place-before" not in (self.command_args(path, "add") or ()):
             raise RouterError("unknown_parameter")
         values, _unsets = self._parse_args(path, "add", args)
+        values = self._access_values(path, values)
         if copy_from is not None:
             table, index = self._find(path, copy_from)
             base = {k: v for k, v in self.tables[table][index].items() if k != ".id" and not k.startswith("_")}
@@ -710,9 +714,11 @@ class Router:
             row = self.tables[table][index]
             sub_args = dict(args)
             changes, unsets = self._parse_args(table if path != "/interface" else "/interface", "set", sub_args)
+            changes = self._access_values(table, changes)
             if table == "/interface/ethernet" and row.get("_builtin") == "true" and "name" in changes:
                 raise RouterError("cannot_change_dynamic")
-            if table != "/interface/ethernet":
+            if table not in ("/interface/ethernet", "/ip/service", "/user", "/user/group"):
+                # services, the default user and the system groups take set (User and Services manuals)
                 self._guard_dynamic(row)
             candidate = dict(row)
             candidate.update(changes)
@@ -729,6 +735,81 @@ class Router:
             row.clear()
             row.update(candidate)
         return self._changed(path)
+
+    def _access_values(self, path, values):
+        """/user: the password is kept but never printed; /user/group: policy as print shows it."""
+        values = dict(values)
+        if path == "/user" and "password" in values:
+            values["_password"] = values.pop("password")
+        if path == "/user/group" and "policy" in values:
+            known = factories.policy_words(self.ros7)
+            granted = set()
+            for word in [w for w in values["policy"].split(",") if w]:
+                bare = word[1:] if word.startswith("!") else word
+                if bare not in known:
+                    raise RouterError("no_match", arg="policy")
+                if not word.startswith("!"):
+                    granted.add(bare)
+            values["policy"] = factories.format_policy(granted, self.ros7)
+        return values
+
+    # ------------------------------------------------------------------ access
+    def authenticate(self, name, password):
+        """The policies of the user ``name`` when ``password`` is theirs, else None.
+
+        The factory user logs in with the router's password (``Router(password=)``); users added with
+        /user add with theirs. A user is refused while disabled.
+        """
+        with self.lock:
+            for row in self.tables["/user"]:
+                if row.get("name") != name or row.get("disabled") == "true":
+                    continue
+                secret = self.password if row.get("_admin") == "true" else row.get("_password", "")
+                if secret != password:
+                    return None
+                group = next((g for g in self.tables["/user/group"] if g.get("name") == row.get("group")), None)
+                if group is None:
+                    return set()
+                return {w for w in group.get("policy", "").split(",") if w and not w.startswith("!")}
+            return None
+
+    def login_secrets(self, name):
+        """Passwords a legacy (challenge) login of ``name`` may prove."""
+        with self.lock:
+            return [self.password if row.get("_admin") == "true" else row.get("_password", "")
+                    for row in self.tables["/user"] if row.get("name") == name]
+
+    @staticmethod
+    def check_permission(path, command, args, policies):
+        """Refuse what the user's group does not allow (MikroTik manual "User", policies: read to see the
+        configuration, write to change it, policy to manage users, sensitive for what is hidden)."""
+        if policies is None:
+            return
+        reading = command in ("print", "getall", "get", "monitor")
+        needed = {"read"} if reading else {"write"}
+        if path in ("/user", "/user/group") and not reading:
+            needed.add("policy")
+        if reading and "show-sensitive" in args:
+            needed.add("sensitive")
+        if not needed <= policies:
+            raise RouterError("not_enough_permissions")
+
+    def api_ssl_certificate(self):
+        """(certificate PEM, key PEM) of the certificate bound to the api-ssl service, or None."""
+        with self.lock:
+            service = next((r for r in self.tables["/ip/service"] if r.get("name") == "api-ssl"), None)
+            name = (service or {}).get("certificate", "none")
+            if not name or name == "none":
+                return None
+            cert = next((r for r in self.tables["/certificate"] if r.get("name") == name), None)
+            if not cert or not cert.get("_pem") or not cert.get("_key_pem"):
+                return None
+            return cert["_pem"], cert["_key_pem"]
+
+    def service_enabled(self, name):
+        with self.lock:
+            service = next((r for r in self.tables["/ip/service"] if r.get("name") == name), None)
+            return service is None or service.get("disabled") != "true"
 
     def _rename_references(self, table, old, new):
         """RouterOS references objects, not names: a rename shows up everywhere it is used."""
@@ -756,7 +837,9 @@ class Router:
                      ("/ip/firewall/mangle", "new-routing-mark"), ("/ip/firewall/mangle", "routing-mark"),
                      ("/ip/firewall/nat", "routing-mark")]
         elif table == "/certificate":
-            pairs = [("/interface/ovpn-client", "certificate")]
+            pairs = [("/interface/ovpn-client", "certificate"), ("/ip/service", "certificate")]
+        elif table == "/user/group":
+            pairs = [("/user", "group")]
         else:
             return
         for menu, field in pairs:
@@ -888,6 +971,7 @@ class Router:
                 name = "%s_%d" % (base, number)
             fields["name"] = name
             fields["trusted"] = trusted or "true"
+            fields["_pem"] = certs.certificate_pem(cert)
             self._insert("/certificate", fields)
             imported += 1
         for key in bundle.keys:
@@ -899,11 +983,69 @@ class Router:
             for row in matches:
                 if row.get("private-key") != "true":
                     row["private-key"] = "true"
+                    row["_key_pem"] = certs.key_pem(key)
                     keys_imported += 1
         self._changed("/certificate")
         return [{"certificates-imported": str(imported), "private-keys-imported": str(keys_imported),
                  "files-imported": "1", "decryption-failures": str(bundle.decryption_failures),
                  "keys-with-no-certificate": str(keys_orphan)}], {}, True
+
+    # ------------------------------------------------------------------ scripts
+    def script_menu_exists(self, path):
+        """A menu a script may name: a modelled menu of this release, or a menu above one (``/ip``)."""
+        if path == "/":
+            return True
+        if self.menu_exists(path):
+            return True
+        prefix = path.rstrip("/") + "/"
+        return any(name.startswith(prefix) and self.menu_exists(name) for name in MENUS)
+
+    def rows_for_script(self, path):
+        """Rows a script's ``find`` looks at: print's rows (with ``default-name`` for ethernet)."""
+        with self.lock:
+            if not self.menu_exists(path):
+                raise RouterError("no_such_command_prefix")
+            if path == "/interface/ethernet":
+                return [self._render(path, row) for row in self.tables[path]]
+            return self._print_rows(path)
+
+    def put_file(self, name, contents):
+        """A file uploaded to the router (FTP, SFTP, WinBox drag and drop): it appears in /file."""
+        with self.lock:
+            existing = [row for row in self.tables["/file"] if row.get("name") == name]
+            if existing:
+                existing[0]["contents"] = contents
+            else:
+                self._insert("/file", self._file_values(name, contents))
+            self._save()
+
+    def import_file(self, file_name, args=None, sleep=None, max_delay=None):
+        """``/import file-name=NAME``: run a script file stored on the router (script.SOURCES
+        "issue-librouteros-228"). The first refused line stops it; what ran before it stays. A script
+        error is reported as ``Script Error: <words> (line L column C)`` (script.SOURCES "issue-blacklist-5")."""
+        from . import script as scripts
+
+        for arg in (args or {}):
+            if arg not in ("verbose", "dry-run"):
+                raise RouterError("unknown_parameter")
+        if not file_name:
+            raise RouterError("missing_value", arg="file-name")
+        with self.lock:
+            files = [row for row in self.tables["/file"] if row.get("name") == file_name]
+            if not files:
+                raise RouterError("file_not_found")
+            text = files[0].get("contents", "")
+        depth = getattr(self, "_import_depth", 0)
+        if depth > 8:
+            raise RouterError("script_error", detail="too deep imports")
+        self._import_depth = depth + 1
+        try:
+            scripts.run(self, text, sleep=sleep or time.sleep, max_delay=max_delay)
+        except scripts.ScriptError as error:
+            raise RouterError("script_error", detail=str(error))
+        finally:
+            self._import_depth = depth
+        return [], {}, True
 
     def snapshot(self):
         with self.lock:

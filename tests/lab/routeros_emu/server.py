@@ -9,14 +9,47 @@ import json
 import os
 import secrets
 import selectors
+import shutil
 import socket
 import ssl
+import tempfile
 import threading
 import time
 
 from . import evidence
 from .facts import ERRORS, RouterError
 from .protocol import ProtocolViolation, SentenceReader, encode_sentence
+
+
+# ``certfile`` value for an API-SSL listener without a certificate. A RouterOS api-ssl service with no
+# certificate negotiates anonymous Diffie-Hellman (ADH) only: community.routeros' force_no_cert sets the
+# ciphers "ADH:@SECLEVEL=0" for it (its module_utils/api.py and that code's tests).
+ANONYMOUS = "anonymous"
+# RFC 7919 ffdhe2048, the group ADH uses here (a public standard group).
+_FFDHE2048 = """-----BEGIN DH PARAMETERS-----
+MIIBCAKCAQEA//////////+t+FRYortKmq/cViAnPTzx2LnFg84tNpWp4TZBFGQz
++8yTnc4kmz75fS/jY2MMddj2gbICrsRhetPfHtXV/WVhJDP1H18GbtCFY2VVPe0a
+87VXE15/V8k1mE8McODmi3fipona8+/och3xWKE2rec1MKzKT0g6eXq8CrGCsyT7
+YdEIqUuyyOP7uWrat2DX9GgdT0Kj3jlN9K5W7edjcrsZCwenyO4KbXCeAvzhzffi
+7MA0BM0oNC9hkXL+nOmFg/+OTxIy7vKBg8P+OxtMb61zO7X8vC7CIAXFjvGDfRaD
+ssbzSibBsu/6iGtCOGEoXJf//////////wIBAg==
+-----END DH PARAMETERS-----
+"""
+
+
+def _anonymous_context():
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.maximum_version = ssl.TLSVersion.TLSv1_2  # TLS 1.3 has no anonymous suites
+    context.set_ciphers("aNULL:@SECLEVEL=0")
+    directory = tempfile.mkdtemp(prefix="routeros-emu-dh-")
+    try:
+        path = os.path.join(directory, "dh.pem")
+        with open(path, "w") as handle:
+            handle.write(_FFDHE2048)
+        context.load_dh_params(path)
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+    return context
 
 
 class Stats:
@@ -63,6 +96,7 @@ class Connection:
         self.peer = peer
         self.write_lock = threading.Lock()
         self.logged_in = False
+        self.policies = None
         self.challenge = None
         self.sentences = 0
         self.streams = {}  # tag -> threading.Event that stops it
@@ -115,9 +149,10 @@ class Connection:
         stats.bump("connections")
         stats.bump("active_connections")
         try:
-            if self.service.tls_context is not None:
+            context = self.service.tls_context() if callable(self.service.tls_context) else self.service.tls_context
+            if context is not None:
                 self.sock.settimeout(10)
-                self.sock = self.service.tls_context.wrap_socket(self.sock, server_side=True)
+                self.sock = context.wrap_socket(self.sock, server_side=True)
                 self.sock.settimeout(None)
             reader = SentenceReader(self.sock)
             while not self.closed.is_set():
@@ -168,6 +203,15 @@ class Connection:
             return self.cancel(args, tag)
         if not self.logged_in:
             return self.trap(RouterError("not_logged_in"), tag)
+        if command == "/import":
+            # The root menu's import (script.SOURCES "issue-librouteros-228": /import =file-name=NAME).
+            try:
+                self.router.check_permission("/", "import", args, self.policies)
+                file_name = args.pop("file-name", None)
+                self.router.import_file(file_name, args, max_delay=self.service.import_max_delay)
+            except RouterError as error:
+                return self.trap(error, tag)
+            return self.reply("!done", {}, tag)
         if not command.startswith("/") or command.count("/") < 2:
             return self.trap(RouterError("no_such_command_prefix"), tag)
         path, _slash, name = command.rpartition("/")
@@ -175,6 +219,7 @@ class Connection:
             if path == "/interface/ovpn-client" and name == "monitor" and "once" not in args \
                     and self.router.menu_exists(path):
                 return self.start_monitor(path, args, tag)
+            self.router.check_permission(path, name, args, self.policies)
             rows, done, _changed = self.router.execute(path, name, args, queries, proplist)
         except RouterError as error:
             return self.trap(error, tag)
@@ -190,17 +235,25 @@ class Connection:
             # Legacy challenge: send a token, expect name= and response=00<md5(0 + password + token)>.
             self.challenge = secrets.token_bytes(16)
             return self.reply("!done", {"ret": self.challenge.hex()}, tag)
-        ok = args["name"] == router.username
+        policies = None
         if "password" in args:
-            ok = ok and secrets.compare_digest(args["password"], router.password)
+            policies = router.authenticate(args["name"], args["password"])
         elif "response" in args and self.challenge is not None:
-            digest = hashlib.md5(b"\x00" + router.password.encode() + self.challenge).hexdigest()
-            ok = ok and secrets.compare_digest(args["response"], "00" + digest)
-        else:
-            ok = False
-        if not ok:
+            # The legacy challenge proves the password without sending it: try the user's own.
+            for candidate in router.login_secrets(args["name"]):
+                digest = hashlib.md5(b"\x00" + candidate.encode() + self.challenge).hexdigest()
+                if secrets.compare_digest(args["response"], "00" + digest):
+                    policies = router.authenticate(args["name"], candidate)
+                    break
+        if policies is None:
             self.service.stats.bump("login_failures")
             return self.trap(RouterError("login_failed"), tag)
+        if "api" not in policies:
+            self.service.stats.bump("login_failures")
+            return self.trap(RouterError("login_not_allowed"), tag)
+        # The factory user has every policy; others what their group grants.
+        self.policies = None if args["name"] == router.username and policies >= {"api", "read", "write", "policy"} \
+            else policies
         self.logged_in = True
         self.service.stats.bump("logins")
         self.reply("!done", {}, tag)
@@ -259,14 +312,42 @@ class Service:
         self.tls = None
         self.tls_port = None
         self.tls_context_for_tls = None
-        if certfile:
+        self._bound_contexts = {}
+        if certfile == ANONYMOUS:
+            # api-ssl as a router ships: no certificate, anonymous Diffie-Hellman only.
+            self.tls_context_for_tls = _anonymous_context()
+            self.tls = self._listen(family, host, tls_port or 0)
+            self.tls_port = self.tls.getsockname()[1]
+        elif certfile:
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             context.load_cert_chain(certfile, keyfile)
             self.tls_context_for_tls = context
             self.tls = self._listen(family, host, tls_port or 0)
             self.tls_port = self.tls.getsockname()[1]
         self._sentence_hook = None
+        # Longest :delay an /import over the API sleeps (None: as written); tests shorten it.
+        self.import_max_delay = None
         self.command_log = None  # a list while someone records the commands (EmulatedRouter.recording)
+
+    def api_ssl_context(self):
+        """The TLS context of a new API-SSL connection: the certificate bound to the api-ssl service
+        (/ip service set api-ssl certificate=NAME) once there is one, else the listener's own."""
+        bound = self.router.api_ssl_certificate()
+        if bound is None:
+            return self.tls_context_for_tls
+        context = self._bound_contexts.get(bound)
+        if context is None:
+            directory = tempfile.mkdtemp(prefix="routeros-emu-tls-")
+            try:
+                path = os.path.join(directory, "bound.pem")
+                with open(path, "w") as handle:
+                    handle.write(bound[0] + bound[1])
+                context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+                context.load_cert_chain(path)
+            finally:
+                shutil.rmtree(directory, ignore_errors=True)
+            self._bound_contexts = {bound: context}
+        return context
 
     def listeners_all(self):
         return [sock for sock in [self.plain, self.tls] + self.listeners if sock is not None]
@@ -322,7 +403,7 @@ class _ServiceView:
 
     def __init__(self, service, tls):
         self._service = service
-        self.tls_context = service.tls_context_for_tls if tls else None
+        self.tls_context = service.api_ssl_context if tls else None
 
     def __getattr__(self, name):
         return getattr(self._service, name)

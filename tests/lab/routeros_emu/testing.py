@@ -14,7 +14,7 @@ import tempfile
 import threading
 
 from .router import Router
-from .server import Hub
+from .server import ANONYMOUS, Hub
 
 _SHARED_HUB = None
 _SHARED_LOCK = threading.Lock()
@@ -71,7 +71,8 @@ def make_tls_certificate(directory, host="127.0.0.1", name="api"):
 class EmulatedRouter:
     """``with EmulatedRouter(release="7.16", password="pw") as router:`` -> a router on 127.0.0.1.
 
-    ``tls=True`` (default) also starts API-SSL with a certificate made for the test; its CA is
+    ``tls=True`` (default) also starts API-SSL with a certificate made for the test (``tls="anonymous"``:
+    API-SSL with no certificate, anonymous DH, until one is bound to api-ssl); its CA is
     ``router.ca_path``. The configuration lives in ``state_file`` (a temporary one by default),
     so ``restart()`` behaves like a reboot: connections drop, configuration stays.
     """
@@ -88,7 +89,10 @@ class EmulatedRouter:
         self._workdir = tempfile.mkdtemp(prefix="routeros-emu-")
         self.state_file = state_file or os.path.join(self._workdir, "state.json")
         self.ca_path = None
-        if tls and not certfile:
+        if tls == "anonymous":
+            # API-SSL as a router ships: no certificate (anonymous DH) until one is bound to api-ssl.
+            certfile = ANONYMOUS
+        elif tls and not certfile:
             self.ca_path, certfile, keyfile = make_tls_certificate(self._workdir, host)
         self._certfile, self._keyfile = certfile, keyfile
         self._realiser = realiser

@@ -176,7 +176,7 @@ def test_without_ansible_host_the_router_is_the_hosts_name(sessions, echo_module
 def test_the_unsupported_parameter_message_names_the_module():
     result = run_action("routeros_release", {"hostname": "h", "bogus": 1})
     assert result["msg"].startswith("Unsupported parameters for (tunnelworks.ovpn6.routeros_release) module: bogus. "
-                                    "Supported parameters include: ca_path, hostname, password, port")
+                                    "Supported parameters include: ca_path, force_no_cert, hostname, password, port")
 
 
 def test_an_alias_and_its_option_both_set_warn_as_the_module_does(sessions):
