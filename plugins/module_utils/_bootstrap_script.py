@@ -23,14 +23,9 @@ import re
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.tunnelworks.ovpn6.plugins.module_utils import _certificates, _ovpn_client, _policy_routing, _releases
-from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._routeros import CONNECTION_ARGUMENT_SPEC, InvalidInputError
-from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._sync import (
-    CLEARED_FIELDS,
-    FLAG_FIELDS,
-    TAG,
-    MenuSpec,
-    word,
-)
+from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._routeros import InvalidInputError
+from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._menus import menu
+from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._sync import TAG, MenuSpec, word
 
 # Files the script writes before importing them; removed again at its end (and at the start of a
 # second import). The prefix is the one routeros_certificate uses for its own uploads.
@@ -61,11 +56,11 @@ def _arguments(path, fields):
     """``name=value`` words for an add; flags (fib, blackhole) bare when set; cleared fields left out."""
     words = []
     for name, value in fields.items():
-        if (path, name) in FLAG_FIELDS:
+        if name in menu(path).flags:
             if word(value).lower() in ("yes", "true"):
                 words.append(name)
             continue
-        if (path, name) in CLEARED_FIELDS and word(value) == "":
+        if name in menu(path).cleared and word(value) == "":
             continue  # a new entry has nothing to clear
         words.append("%s=%s" % (name, quote(value)))
     return " ".join(words)
@@ -75,8 +70,7 @@ def _validated(module, params):
     """The module's own options with its defaults and types, as the module would see them."""
     from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._module_specs import MODULES
 
-    spec = dict((name, option) for name, option in MODULES[module].argument_spec.items()
-                if name not in CONNECTION_ARGUMENT_SPEC)
+    spec = MODULES[module].options
     result = ArgumentSpecValidator(spec).validate(dict(params))
     if result.error_messages:
         raise InvalidInputError("%s: %s" % (module, "; ".join(result.error_messages)))
