@@ -75,8 +75,8 @@ lab-test: venv
 	time env OVPN6_LAB_CONVERGED=molecule-default $(BIN)/pytest -q -s -m vm tests/vm/test_lab_end_to_end.py </dev/null; \
 		status=$$?; $(BIN)/molecule destroy -s default </dev/null; exit $$status
 
-# playbooks/rotate.yml on a whole lab, with packets after each step (about half an hour under TCG, so not
-# part of lab-test; the rotation is proven with real OpenVPN in network namespaces by make integration).
+# playbooks/rotate.yml on a whole lab, with packets after each step: a whole lab of its own under TCG, so not
+# part of lab-test (the rotation is proven with real OpenVPN in network namespaces by make integration).
 lab-rotate-test: venv
 	$(BIN)/pytest -q -s -m vm tests/vm/test_rotate_lab.py </dev/null
 

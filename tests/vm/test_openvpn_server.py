@@ -100,7 +100,8 @@ def test_check_mode_changes_nothing(hub, run_playbook):
     fewer = {"rtr-b": ROUTERS["rtr-b"]}
     run = run_playbook(PLAY, inventory=_inventory(hub, fewer), check=True, diff=True)
     assert run.rc == 0, _output(run)
-    assert any("client-config files of routers no longer served" in t.name for t in run.changed)
+    (ccd,) = [t for t in run.changed if "routers no longer served" in t.name]
+    assert ccd.result["removed"] == ["rtr-a"] and ccd.result["created"] == [], ccd.result
     assert hub.ssh(STATE).stdout == before
 
 
