@@ -16,7 +16,8 @@ import pytest
 import yaml
 
 from ovpn6lab import __main__ as ovpn6lab
-from test_lab_end_to_end import INVENTORY, KEEPALIVE_TIMEOUT, _seconds_until_back, lab  # noqa: F401 (fixture)
+from test_lab_end_to_end import INVENTORY, KEEPALIVE_TIMEOUT, _seconds_until_back
+from test_lab_end_to_end import lab  # noqa: F401 pylint: disable=unused-import
 
 pytestmark = [pytest.mark.vm, pytest.mark.slow]
 ROTATE = str(ovpn6lab.CHECKOUT / "playbooks" / "rotate.yml")

@@ -34,8 +34,8 @@ def _not_ours(router):
     for line in router.full_print(TOUCHED).splitlines():
         if line.startswith("  "):
             row = json.loads(line)
-            if str(row.get("comment", "")).startswith("ovpn6:") or row.get("name") in ("ovpn6-ca", "ovpn6-client",
-                                                                                          "ovpn6-api", "api-ssl"):
+            ours = ("ovpn6-ca", "ovpn6-client", "ovpn6-api", "api-ssl")
+            if str(row.get("comment", "")).startswith("ovpn6:") or row.get("name") in ours:
                 continue
         lines.append(line)
     return "\n".join(lines)

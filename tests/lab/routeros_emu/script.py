@@ -99,7 +99,7 @@ class _Lexer:
         return self.text[index] if index < len(self.text) else ""
 
     def _advance(self, count=1):
-        for _ in range(count):
+        for _step in range(count):
             char = self.text[self.pos]
             self.pos += 1
             if char == "\n" or (char == "\r" and self._peek() != "\n"):
@@ -430,9 +430,9 @@ class _Parser:
             raise ScriptError("syntax error", first.line, first.column)
         return Value(pieces, first.line, first.column)
 
-
     # ------------------------------------------------------------------ expressions
     # (manual-scripting "Operators"): || or, && and, ! not, = != < > <= >= ~ (regex), parentheses.
+
     def parse_expression(self, closer=None):
         return self._or(closer)
 
