@@ -10,7 +10,10 @@ from __future__ import annotations
 import argparse
 import collections
 
-VARIANTS = ("role", "api_modify", "floor")
+# baseline: the mikrotik_ovpn_client role as it was before the fleet-scale work (git revision --baseline),
+# run from an export of that revision against the same routers, so both roles are measured in one run.
+VARIANTS = ("role", "baseline", "api_modify", "floor")
+BASELINE_REVISION = "e4b7f7f"
 DEFAULT_ROUTERS = "1,10,50,500"
 
 # One run of one variant against N routers; the counts are totals over the N routers.
@@ -44,6 +47,9 @@ def parse_args(argv=None, description=None):
                         help="which of %s to run (default all); floor replays the role's no-op reads, so it "
                              "needs role" % ",".join(VARIANTS))
     parser.add_argument("--release", default="7.16", help="RouterOS release the emulator plays (default 7.16)")
+    parser.add_argument("--baseline", default=BASELINE_REVISION,
+                        help="git revision whose mikrotik_ovpn_client role the baseline variant runs (default %s)"
+                             % BASELINE_REVISION)
     parser.add_argument("--forks", type=int, default=10,
                         help="ansible forks, and the floor's threads (default 10)")
     args = parser.parse_args(argv)
@@ -88,9 +94,9 @@ def ratio(numerator, denominator):
     return "%.1fx" % (numerator / denominator)
 
 
-SUMMARY = (("role", "converge"), ("role", "no-op"), ("api_modify", "converge"), ("api_modify", "no-op"),
-           ("floor", "reads"))
-RATIOS = ("role no-op/floor", "api_modify no-op/role no-op")
+SUMMARY = (("role", "converge"), ("role", "no-op"), ("baseline", "no-op"), ("api_modify", "converge"),
+           ("api_modify", "no-op"), ("floor", "reads"))
+RATIOS = ("role no-op/floor", "baseline no-op/role no-op", "api_modify no-op/role no-op")
 
 
 def summary_lines(measurements):
@@ -105,6 +111,7 @@ def summary_lines(measurements):
             cells.append("%-24s" % ("-" if wall is None else "%.2f s (%.1f ms/rtr)" % (wall, 1000.0 * wall / count)))
         role_noop = walls.get(("role", "no-op", count))
         figures = (ratio(role_noop, walls.get(("floor", "reads", count))),
+                   ratio(walls.get(("baseline", "no-op", count)), role_noop),
                    ratio(walls.get(("api_modify", "no-op", count)), role_noop))
         cells += ["%*s" % (len(title), figure) for title, figure in zip(RATIOS, figures)]
         lines.append("  ".join(cells))

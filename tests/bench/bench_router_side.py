@@ -10,8 +10,11 @@ role's no-op run, with librouteros from --forks threads, one connection per rout
 time per router, tasks, connections, logins and API sentences per router (the emulator's counters),
 then one line per N side by side with the ratios. Figures only; no timed assertions.
 
-    .venv/bin/python tests/bench/bench_router_side.py [--routers 1,10,50,500] [--variants role,api_modify,floor]
-        [--release 7.16] [--forks 10]
+    .venv/bin/python tests/bench/bench_router_side.py [--routers 1,10,50,500]
+        [--variants role,baseline,api_modify,floor] [--baseline REV] [--release 7.16] [--forks 10]
+
+The baseline variant runs the same role from `git archive REV` of this checkout (default: the revision
+before the fleet-scale work), in its own collections path.
 """
 
 from __future__ import annotations
@@ -129,12 +132,24 @@ def inventory(routers):
                                  "ovpn6_routers": {"hosts": hosts}}}}
 
 
-def run(workdir, play, inventory_data, extra_vars, forks):
+def export_collection(revision, into):
+    """The collection as it was at ``revision``, where ansible looks for tunnelworks.ovpn6; returns the
+    collections path."""
+    target = into / "ansible_collections" / "tunnelworks" / "ovpn6"
+    target.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(CHECKOUT), "archive", revision], capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True)
+    return into
+
+
+def run(workdir, play, inventory_data, extra_vars, forks, collections=None):
     (workdir / "play.yml").write_text(yaml.safe_dump(play, sort_keys=False))
     (workdir / "inventory.yml").write_text(yaml.safe_dump(inventory_data))
     (workdir / "vars.json").write_text(json.dumps(extra_vars))
     env = dict(os.environ, ANSIBLE_CONFIG=str(CHECKOUT / "ansible.cfg"), ANSIBLE_STDOUT_CALLBACK="ansible.posix.json",
                ANSIBLE_FORKS=str(forks), ANSIBLE_LOCAL_TEMP=str(workdir / "tmp"), ANSIBLE_NOCOLOR="1")
+    if collections is not None:
+        env["ANSIBLE_COLLECTIONS_PATH"] = str(collections)
     command = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(workdir / "inventory.yml"),
                str(workdir / "play.yml"), "-e", "@%s" % (workdir / "vars.json")]
     started = time.monotonic()
@@ -195,13 +210,14 @@ def measure(variant, label, routers, action):
                        after["logins"] - before["logins"], after["sentences"] - before["sentences"], failed)
 
 
-def bench(count, variants, args, pki, report):
+def bench(count, variants, args, pki, report, baseline):
     """Every variant asked for against ``count`` routers; the floor runs on the role's converged routers."""
     for variant in [name for name in variants if name != "floor"]:
         routers = start_fleet(count, release=args.release, password="bench-secret")
         try:
             hosts = inventory(routers)
-            if variant == "role":
+            collections = baseline if variant == "baseline" else None
+            if variant in ("role", "baseline"):
                 play = ROLE_PLAY
                 extra = {"mikrotik_ovpn_client_certificate": pki["cert"], "mikrotik_ovpn_client_private_key": pki["key"],
                          "mikrotik_ovpn_client_ca_certificate": pki["ca"]}
@@ -215,7 +231,7 @@ def bench(count, variants, args, pki, report):
                     if variant == "role" and label == "no-op":
                         recorded = [stack.enter_context(router.recording()) for router in routers]
                     report(measure(variant, label, routers,
-                                   lambda: run(Path(workdir), play, hosts, extra, args.forks)))
+                                   lambda: run(Path(workdir), play, hosts, extra, args.forks, collections)))
             if variant == "role" and "floor" in variants:
                 report(measure("floor", "reads", routers, lambda: floor(routers, recorded, args.forks)))
         finally:
@@ -229,8 +245,8 @@ def main():
     version = yaml.safe_load((CHECKOUT / "galaxy.yml").read_text())["version"]
     print(header(version, args.release, args.forks, os.cpu_count(),
                  datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")))
-    print("variants %s; the floor: the role's no-op reads with librouteros from %d threads, one connection per "
-          "router" % (",".join(args.variants), args.forks))
+    print("variants %s; baseline: the role at git revision %s; the floor: the role's no-op reads with librouteros "
+          "from %d threads, one connection per router" % (",".join(args.variants), args.baseline, args.forks))
     print(row_header())
     measurements = []
 
@@ -238,8 +254,10 @@ def main():
         measurements.append(measurement)
         print(format_row(measurement), flush=True)
 
-    for count in args.routers:
-        bench(count, args.variants, args, pki, report)
+    with tempfile.TemporaryDirectory(prefix="ovpn6-bench-baseline-") as exported:
+        baseline = export_collection(args.baseline, Path(exported)) if "baseline" in args.variants else None
+        for count in args.routers:
+            bench(count, args.variants, args, pki, report, baseline)
     print()
     print("side by side (wall time, and per router)")
     for line in summary_lines(measurements):
