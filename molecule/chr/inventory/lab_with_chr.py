@@ -1,8 +1,9 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 # Copyright (c) tunnelworks
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Ansible inventory script of the chr scenario: the lab's hub and routers plus the CHR (host_vars/chr.yml)
-when OVPN6_CHR_IMAGE names an image, and no host without one (tests/lab/ovpn6lab/chr_router.py, inventory())."""
+when OVPN6_CHR_IMAGE names an image, and no host without one (tests/lab/ovpn6lab/chr_router.py, inventory()).
+It runs with the python of the PATH (the checkout's .venv, which has PyYAML)."""
 
 import json
 import pathlib
