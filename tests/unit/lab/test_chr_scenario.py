@@ -230,3 +230,13 @@ def test_a_pid_file_naming_another_process_is_not_ours(tmp_path):
     chr_router.pid_file(tmp_path, "chr").write_text("%d\n" % os.getpid())
     assert chr_router.pid(tmp_path, "chr") is None
     chr_router.stop(tmp_path, ["chr"])  # must not signal this test's own process
+
+
+def test_the_scenario_reads_the_lab_group_vars_file_by_file():
+    # file links (ansible-test sanity refuses a link to a directory): a file added to the lab needs its link here
+    lab = sorted(path.name for path in (chr_router.LAB_INVENTORY / "group_vars").glob("*.yml"))
+    linked = sorted(path.name for path in (chr_router.CHR_INVENTORY / "group_vars").glob("*.yml"))
+    assert linked == lab
+    for name in lab:
+        link = chr_router.CHR_INVENTORY / "group_vars" / name
+        assert link.is_symlink() and link.resolve() == (chr_router.LAB_INVENTORY / "group_vars" / name).resolve()
