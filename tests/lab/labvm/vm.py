@@ -41,21 +41,62 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _free_udp_pair() -> tuple[int, int]:
+    """Two distinct free UDP ports on 127.0.0.1 (both held until both are known)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as one, socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as two:
+        one.bind(("127.0.0.1", 0))
+        two.bind(("127.0.0.1", 0))
+        return one.getsockname()[1], two.getsockname()[1]
+
+
 def _log(message: str) -> None:
     print(f"labvm: {message}", file=sys.stderr, flush=True)
+
+
+def link_netdev(netdev_id: str, link: dict) -> str:
+    """A QEMU netdev for one end of a link between two QEMU processes: UDP datagrams on 127.0.0.1 only.
+
+    The VM binds link["vm_port"] and sends to link["peer_port"]; the peer (a CHR, ovpn6lab.chr) does
+    the reverse. UDP, unlike a listen/connect pair, lets either side start or restart first.
+    """
+    return f"socket,id={netdev_id},udp=127.0.0.1:{link['peer_port']},localaddr=127.0.0.1:{link['vm_port']}"
+
+
+def qemu_command(name: str, accel: str, memory_mb: int, cpus: int, pid_file: pathlib.Path, image: Image,
+                 overlay: pathlib.Path, serial_log: pathlib.Path, ssh_port: int, forwards: dict, links: dict) -> list[str]:
+    """The lab VM's QEMU command line: its user network (restricted, forwards on 127.0.0.1 only) as eth0,
+    then one NIC per link (eth1, ...), each with the MAC that the lab's topology finds it by."""
+    hostfwd = f"hostfwd=tcp:127.0.0.1:{ssh_port}-:22"
+    for entry in forwards.values():
+        hostfwd += f",hostfwd=tcp:127.0.0.1:{entry['host_port']}-:{entry['guest_port']}"
+    command = [
+        "qemu-system-x86_64", "-name", f"ovpn6-lab-{name}",
+        "-machine", "pc", "-accel", accel, "-cpu", "max", "-m", str(memory_mb), "-smp", str(cpus),
+        "-nodefaults", "-display", "none", "-daemonize", "-pidfile", str(pid_file),
+        "-kernel", str(image.kernel), "-initrd", str(image.initrd), "-append", KERNEL_ARGS,
+        "-drive", f"file={overlay},if=virtio,format=qcow2,cache=unsafe",
+        "-netdev", f"user,id=n0,restrict=on,{hostfwd}",
+        "-device", "virtio-net-pci,netdev=n0",
+    ]
+    for index, link in enumerate(links.values(), start=1):
+        command += ["-netdev", link_netdev(f"n{index}", link), "-device", f"virtio-net-pci,netdev=n{index},mac={link['mac']}"]
+    return command + ["-device", "virtio-rng-pci", "-serial", f"file:{serial_log}"]
 
 
 class LabVM:
     """One lab VM instance. `start()` builds the image if needed (cached) and boots it."""
 
     def __init__(self, name: str = "default", spec: ImageSpec | None = None, memory_mb: int = 1024,
-                 cpus: int = 1, forwards: dict[str, int] | None = None):
+                 cpus: int = 1, forwards: dict[str, int] | None = None, links: dict[str, str] | None = None):
         self.name = name
         self.spec = spec or ImageSpec()
         self.memory_mb = memory_mb
         self.cpus = cpus
         # extra guest TCP ports to reach from the host, by label: {"openvpn": 1194}
         self.forwards = dict(forwards or {})
+        # extra NICs linked to another QEMU process on 127.0.0.1, by label, with the guest NIC's MAC:
+        # {"chr-wan": "52:54:00:6c:00:01"} (labvm.vm.link_netdev)
+        self.links = dict(links or {})
         self.run_dir = cache_root() / "run" / name
 
     # -- files of this instance
@@ -130,22 +171,11 @@ class LabVM:
         _log(f"VM {self.name!r}: accelerator {accel.accel} ({accel.reason})")
         ssh_port = _free_port()
         forwards = {label: {"guest_port": guest, "host_port": _free_port()} for label, guest in self.forwards.items()}
-        hostfwd = f"hostfwd=tcp:127.0.0.1:{ssh_port}-:22"
-        for entry in forwards.values():
-            hostfwd += f",hostfwd=tcp:127.0.0.1:{entry['host_port']}-:{entry['guest_port']}"
-        command = [
-            "qemu-system-x86_64", "-name", f"ovpn6-lab-{self.name}",
-            "-machine", "pc", "-accel", accel.accel, "-cpu", "max", "-m", str(self.memory_mb), "-smp", str(self.cpus),
-            "-nodefaults", "-display", "none", "-daemonize", "-pidfile", str(self._pid_file),
-            "-kernel", str(image.kernel), "-initrd", str(image.initrd), "-append", KERNEL_ARGS,
-            "-drive", f"file={self.overlay},if=virtio,format=qcow2,cache=unsafe",
-            "-netdev", f"user,id=n0,restrict=on,{hostfwd}",
-            "-device", "virtio-net-pci,netdev=n0",
-            "-device", "virtio-rng-pci",
-            "-serial", f"file:{self.serial_log}",
-        ]
+        links = {label: dict(zip(("vm_port", "peer_port"), _free_udp_pair()), mac=mac) for label, mac in self.links.items()}
+        command = qemu_command(self.name, accel.accel, self.memory_mb, self.cpus, self._pid_file, image,
+                               self.overlay, self.serial_log, ssh_port, forwards, links)
         self._state_file.write_text(json.dumps({
-            "ssh_port": ssh_port, "forwards": forwards, "image": self.spec.key(),
+            "ssh_port": ssh_port, "forwards": forwards, "links": links, "image": self.spec.key(),
             "key": str(image.ssh_key), "command": command, "accel": accel.accel, "accel_reason": accel.reason,
         }, indent=2) + "\n")
         started = time.monotonic()
@@ -201,6 +231,7 @@ class LabVM:
             "pid": self.pid(),
             "ssh_port": state.get("ssh_port") if self.running() else None,
             "forwards": state.get("forwards", {}) if self.running() else {},
+            "links": state.get("links", {}) if self.running() else {},
             "image": self.spec.key(),
             "accel": state.get("accel") if self.running() else None,
             "image_built": (self.image.directory / "image.json").exists(),

@@ -5,6 +5,8 @@
 ``up`` boots the lab VM (building its image once, cached) with one API forward per router of
 inventory/lab, then runs tests/lab/lab_topology.yml to build the namespaces and start the
 emulated routers. The instance name comes from OVPN6_LAB_VM (default ``lab``), as in inventory/lab.
+``up --with-chr`` does the same for molecule/chr/inventory: the VM gets the links to the CHR that
+OVPN6_CHR_IMAGE names (ovpn6lab/chr_router.py), the CHR boots, then the topology wires it in.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import time
 
 import yaml
 from labvm.vm import LabVM
+from ovpn6lab import chr_router
 
 CHECKOUT = pathlib.Path(__file__).resolve().parents[3]
 INVENTORY = CHECKOUT / "inventory" / "lab"
@@ -34,8 +37,12 @@ def router_forwards(inventory: pathlib.Path = INVENTORY) -> dict[str, int]:
     return forwards
 
 
-def lab_vm() -> LabVM:
-    return LabVM(os.environ.get("OVPN6_LAB_VM", "lab"), forwards=router_forwards())
+def lab_vm(with_chr: bool = False) -> LabVM:
+    name = os.environ.get("OVPN6_LAB_VM", "lab")
+    if not with_chr:
+        return LabVM(name, forwards=router_forwards())
+    return LabVM(name, forwards=router_forwards(chr_router.CHR_INVENTORY),
+                 links=chr_router.vm_links(chr_router.chr_routers()))
 
 
 def ansible_playbook_with(inventory: pathlib.Path, *args: str) -> None:
@@ -48,13 +55,28 @@ def ansible_playbook(*args: str) -> None:
     ansible_playbook_with(INVENTORY, *args)
 
 
-def up() -> dict:
-    vm = lab_vm()
+def up(with_chr: bool = False) -> dict:
+    image = None
+    if with_chr:
+        # refused before anything boots
+        image = chr_router.check_image(chr_router.image_from())
+    vm = lab_vm(with_chr)
     timings = {"boot_to_ssh": vm.start()}
+    if with_chr:
+        if set(vm.state().get("links", {})) != set(vm.links):
+            raise SystemExit(f"ovpn6lab: VM {vm.name!r} runs without the links to the CHR: stop it first "
+                             "(python -m ovpn6lab stop)")
+        chr_router.start(vm, image, chr_router.chr_routers())
     started = time.monotonic()
-    ansible_playbook(str(CHECKOUT / "tests" / "lab" / "lab_topology.yml"))
+    # the CHR boots while the topology is built; lab_topology.yml waits for its API
+    ansible_playbook_with(chr_router.CHR_INVENTORY if with_chr else INVENTORY,
+                          str(CHECKOUT / "tests" / "lab" / "lab_topology.yml"))
     timings["topology"] = round(time.monotonic() - started, 1)
     return timings
+
+
+def stop_chrs(vm: LabVM) -> None:
+    chr_router.stop(vm.run_dir, chr_router.chr_routers())
 
 
 def demo() -> int:
@@ -76,15 +98,22 @@ def demo() -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ovpn6lab", description="The ovpn6 end-to-end lab.")
     parser.add_argument("command", choices=("up", "demo", "stop", "destroy", "status"))
+    parser.add_argument("--with-chr", action="store_true",
+                        help=f"up: add the CHR of molecule/chr/inventory, booted from {chr_router.IMAGE_ENV}")
     args = parser.parse_args(argv)
     vm = lab_vm()
     if args.command == "up":
-        print(json.dumps(up()))
+        try:
+            print(json.dumps(up(args.with_chr)))
+        except chr_router.CHRError as exc:
+            parser.exit(2, f"ovpn6lab: {exc}\n")
     elif args.command == "demo":
         return demo()
     elif args.command == "stop":
+        stop_chrs(vm)
         vm.stop()
     elif args.command == "destroy":
+        stop_chrs(vm)
         vm.destroy()
     else:
         print(json.dumps(vm.status(), indent=2))

@@ -119,7 +119,7 @@ def download(netns, url):
 def long_flow(args, server, port):
     """One long TCP flow from the PC: where its packets pass (hub tun, router WAN) and how much payload."""
     tun = Capture(args.hub_tun, "tcp and host %s and port %d" % (server, port))
-    wan = Capture("ether1", "tcp and host %s and port %d" % (server, port), netns=args.router_netns)
+    wan = Capture(args.wan_dev, "tcp and host %s and port %d" % (server, port), netns=args.router_netns)
     fetched = download(args.pc_netns, "http://%s:%d/%s" % (server, port, args.flow_file))
     tun_lines, wan_lines = tun.stop(), wan.stop()
     return dict(fetched, on_tun=len(tun_lines), on_wan=len(wan_lines),
@@ -207,7 +207,9 @@ def main():
     parser.add_argument("--behind-hub-ipv4")
     parser.add_argument("--web", help="address of the internet's web and DNS server")
     parser.add_argument("--hub-public")
-    parser.add_argument("--router-netns")
+    parser.add_argument("--router-netns", help="where the router's WAN is captured")
+    parser.add_argument("--wan-dev", default="ether1",
+                        help="the router's WAN in --router-netns (a CHR's: its port on the internet's bridge)")
     parser.add_argument("--internet-netns", default="internet")
     parser.add_argument("--router-wan-address")
     parser.add_argument("--pc-address6")

@@ -6,6 +6,11 @@ Runs inside the lab VM (stdlib only), from ovpn6-lab-topology.service: ``topolog
 FILE (JSON, written by tests/lab/lab_topology.yml from inventory/lab) describes the addresses;
 tests/lab/README.md has the plan. ``up`` only creates what is missing, so it can run again safely.
 The VM's own namespace is the hub; its uplink is a veth into ``internet``.
+
+A router of kind ``chr`` (a real CHR, ovpn6lab/chr_router.py) is no namespace here: it is a QEMU process
+of its own whose ether1 and ether2 are linked to two NICs of this VM. ``chr_commands`` moves the VM's
+end of its WAN link onto the internet's bridge and the end of its LAN link into its PC's namespace,
+finding each NIC by its MAC (the names eth1, eth2 follow PCI order, the MACs are the inventory's).
 """
 
 import json
@@ -52,11 +57,56 @@ def address(netns, dev, cidr):
     ip(netns, "addr", "replace", cidr, "dev", dev, *(["nodad"] if ":" in cidr else []))
 
 
+def pc_commands(pc):
+    """The PC behind a router, once its eth0 is in its namespace: addresses, link up, default routes."""
+    netns = pc["netns"]
+    commands = [["ip", "-n", netns, "addr", "replace", cidr, "dev", "eth0"] + (["nodad"] if ":" in cidr else [])
+                for cidr in pc["addresses"]]
+    return commands + [["ip", "-n", netns, "link", "set", "eth0", "up"],
+                       ["ip", "-n", netns, "route", "replace", "default", "via", pc["gateway4"]],
+                       ["ip", "-n", netns, "-6", "route", "replace", "default", "via", pc["gateway6"]]]
+
+
+def nics_by_mac():
+    """MAC -> name of the NICs in the VM's own namespace (the ones not yet moved)."""
+    found = {}
+    for link in json.loads(sh("ip", "-j", "link", "show").stdout):
+        if link.get("address"):
+            found[link["address"].lower()] = link["ifname"]
+    return found
+
+
+def chr_commands(router, internet_netns, in_root):
+    """Commands that wire a CHR's two links into the lab (in_root: nics_by_mac()).
+
+    WAN: the VM's NIC goes into the internet namespace, named links.wan.vm_ifname, on the bridge
+    ``wan`` where the emulated routers' ether1 peers are. LAN: the VM's NIC goes into the PC's
+    namespace as its eth0. A NIC no longer in the VM's own namespace was moved by an earlier run.
+    """
+    commands = []
+    for role, netns in (("wan", internet_netns), ("lan", router["pc"]["netns"])):
+        link = router["links"][role]
+        current = in_root.get(link["vm_mac"].lower())
+        if current is not None:
+            # moved first, renamed there: the PC's eth0 would clash with the VM's own eth0
+            commands += [["ip", "link", "set", "dev", current, "down"],
+                         ["ip", "link", "set", "dev", current, "netns", netns],
+                         ["ip", "-n", netns, "link", "set", "dev", current, "name", link["vm_ifname"]]]
+    wan = router["links"]["wan"]["vm_ifname"]
+    commands.append(["ip", "-n", internet_netns, "link", "set", wan, "master", "wan", "up"])
+    return commands + pc_commands(router["pc"])
+
+
+def router_namespaces(plan):
+    """Every namespace the plan names (a CHR has none of its own; its PC has one)."""
+    return [plan["internet"]["netns"], plan["hubnet"]["netns"]] + \
+        [r["netns"] for r in plan["routers"] if r.get("netns")] + [r["pc"]["netns"] for r in plan["routers"] if r.get("pc")]
+
+
 def up(plan):
     have = namespaces()
     inet = plan["internet"]
-    for netns in [inet["netns"], plan["hubnet"]["netns"]] + [r["netns"] for r in plan["routers"]] + \
-            [r["pc"]["netns"] for r in plan["routers"] if r.get("pc")]:
+    for netns in router_namespaces(plan):
         if netns not in have:
             sh("ip", "netns", "add", netns)
         ip(netns, "link", "set", "lo", "up")
@@ -86,6 +136,10 @@ def up(plan):
     ip(behind["netns"], "route", "replace", "default", "via", behind["gateway4"])
     ip(behind["netns"], "-6", "route", "replace", "default", "via", behind["gateway6"])
     for index, router in enumerate(plan["routers"]):
+        if router.get("kind") == "chr":
+            for argv in chr_commands(router, inet["netns"], nics_by_mac()):
+                sh(*argv)
+            continue
         netns = router["netns"]
         # WAN: ether1 in the router, its peer on the internet's bridge
         peer = "wan%d" % index
@@ -97,11 +151,8 @@ def up(plan):
         pc = router.get("pc")
         if pc:
             veth(netns, "ether2", pc["netns"], "eth0")
-            for cidr in pc["addresses"]:
-                address(pc["netns"], "eth0", cidr)
-            ip(pc["netns"], "link", "set", "eth0", "up")
-            ip(pc["netns"], "route", "replace", "default", "via", pc["gateway4"])
-            ip(pc["netns"], "-6", "route", "replace", "default", "via", pc["gateway6"])
+            for argv in pc_commands(pc):
+                sh(*argv)
         elif not has_link(netns, "ether2"):
             ip(netns, "link", "add", "ether2", "type", "dummy")
         ip(netns, "link", "set", "ether2", "master", "bridge")
@@ -111,8 +162,8 @@ def up(plan):
 
 def down(plan):
     have = namespaces()
-    for netns in [plan["internet"]["netns"], plan["hubnet"]["netns"]] + [r["netns"] for r in plan["routers"]] + \
-            [r["pc"]["netns"] for r in plan["routers"] if r.get("pc")]:
+    # a CHR's NICs go back to the VM's own namespace with their namespace (found by MAC again on up)
+    for netns in router_namespaces(plan):
         if netns in have:
             sh("ip", "netns", "del", netns)
     for dev in (plan["hub"]["uplink_interface"], plan["hub"]["lan_interface"]):
