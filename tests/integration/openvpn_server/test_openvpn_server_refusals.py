@@ -26,3 +26,15 @@ def test_hub_without_systemd_is_refused_and_nothing_is_made(tmp_path, run_playbo
     assert run.changed == []
     assert not pki.exists()
     assert not os.path.exists("/etc/openvpn/server/ovpn6-tcp.conf")
+
+
+def test_old_pki_directory_name_is_refused_before_anything_is_made(tmp_path, run_playbook):
+    old_dir = tmp_path / "old-pki"
+    inventory = hub_inventory(routers={"rtr-a": {"ovpn6_site_id": 1}},
+                              hub_vars={"ovpn6_pki_dir": str(tmp_path / "pki"), "openvpn_server_pki_dir": str(old_dir)})
+    run = run_playbook(PLAY, inventory=inventory)
+    assert run.rc != 0
+    assert any("openvpn_server_pki_dir is set (%s)" % old_dir in str(task.msg) and "ovpn6_pki_dir" in str(task.msg)
+               for task in run.failed), run.stdout[-4000:]
+    assert run.changed == []
+    assert not (tmp_path / "pki").exists() and not old_dir.exists()
