@@ -120,6 +120,13 @@ def test_removed_and_listed_routers_are_revoked(converged, tmp_path, run_playboo
     # rtr-a leaves the inventory; rtr-c stays in it but is listed as revoked.
     hosts = inventory(pki, routers={"rtr-b": ROUTERS["rtr-b"], "rtr-c": ROUTERS["rtr-c"]},
                       hub_vars={"openvpn_server_revoked": ["rtr-c"]})
+    # Check mode first: it names the revocations and the new CRL, and changes no file.
+    before = dict((path, path.read_bytes()) for path in pki.rglob("*") if path.is_file())
+    checked = run_playbook(PKI_PLAY, inventory=hosts, check=True)
+    assert checked.rc == 0, output(checked)
+    for name in ("Keep the certificates of revoked routers for the CRL", "Write the CRL"):
+        assert any(name in task.name for task in checked.changed), (name, output(checked))
+    assert dict((path, path.read_bytes()) for path in pki.rglob("*") if path.is_file()) == before
     run = run_playbook(PKI_PLAY, inventory=hosts)
     assert run.rc == 0, output(run)
     crl, serials = crl_serials(pki)
