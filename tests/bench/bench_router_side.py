@@ -31,11 +31,14 @@ import time
 from pathlib import Path
 
 CHECKOUT = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(CHECKOUT / ".build" / "collections"), str(CHECKOUT / "tests" / "lab")]
+sys.path[:0] = [str(CHECKOUT / ".build" / "collections"), str(CHECKOUT / "tests" / "lab"),
+                str(CHECKOUT / "tests" / "helpers")]
 
 import yaml  # noqa: E402
 
 from bench_report import Measurement, format_row, header, parse_args, row_header, summary_lines  # noqa: E402
+from ovpn6_testkit.inventory import local_host, ovpn6_inventory  # noqa: E402
+from ovpn6_testkit.pki import TestCA  # noqa: E402
 from routeros_emu.testing import start_fleet  # noqa: E402
 
 HUB = "203.0.113.10"
@@ -96,40 +99,20 @@ def api_modify_play(release):
 
 
 def make_pki():
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    now = datetime.datetime.now(datetime.timezone.utc)
-
-    def cert(cn, key, issuer_key, issuer, ca):
-        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
-        return (x509.CertificateBuilder().subject_name(name).issuer_name(issuer or name).public_key(key.public_key())
-                .serial_number(x509.random_serial_number()).not_valid_before(now)
-                .not_valid_after(now + datetime.timedelta(days=1))
-                .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
-                .sign(issuer_key, hashes.SHA256()))
-
-    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
-    ca = cert("bench CA", ca_key, ca_key, None, True)
-    client = cert("bench router", key, ca_key, ca.subject, False)
-    return {"ca": ca.public_bytes(serialization.Encoding.PEM).decode(),
-            "cert": client.public_bytes(serialization.Encoding.PEM).decode(),
-            "key": key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                     serialization.NoEncryption()).decode()}
+    ca = TestCA.create("bench CA")
+    client = ca.issue("bench router")
+    return {"ca": ca.cert_pem, "cert": client.cert_pem, "key": client.key_pem()}
 
 
 def inventory(routers):
+    """Routers rtr-1 ... rtr-N (site ids from 1, a LAN each), the modules run here; the hub is inventory only."""
     hosts = {}
     for index, router in enumerate(routers):
-        hosts["rtr-%d" % (index + 1)] = {
-            "ansible_connection": "local", "ansible_python_interpreter": sys.executable, "ansible_host": router.host,
-            "ovpn6_routeros_port": router.port, "ovpn6_routeros_password": router.password,
-            "ovpn6_site_id": index + 1, "ovpn6_lan_ipv4_prefix": "10.%d.%d.0/24" % divmod(index, 256)}
-    return {"all": {"vars": {"ovpn6_ipv6_allocation": "2001:db8:100::/48", "ovpn6_vpn_ipv4_network": VPN_NETWORK},
-                    "children": {"ovpn6_hubs": {"hosts": {"hub": {"ovpn6_hub_public_address": HUB}}},
-                                 "ovpn6_routers": {"hosts": hosts}}}}
+        hosts["rtr-%d" % (index + 1)] = local_host(
+            ansible_host=router.host, ovpn6_routeros_port=router.port, ovpn6_routeros_password=router.password,
+            ovpn6_site_id=index + 1, ovpn6_lan_ipv4_prefix="10.%d.%d.0/24" % divmod(index, 256))
+    return ovpn6_inventory(hosts, hub_vars={"ovpn6_hub_public_address": HUB},
+                           all_vars={"ovpn6_vpn_ipv4_network": VPN_NETWORK})
 
 
 def export_collection(revision, into):

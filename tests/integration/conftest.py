@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from ovpn6_testkit.inventory import local_host
 from routeros_emu.evidence import TEST_RELEASES
 from routeros_emu.testing import EmulatedRouter
 
@@ -72,8 +73,7 @@ class PlaybookResult(list):
 
 
 def _default_inventory(workdir):
-    inventory = {"all": {"hosts": {"localhost": {"ansible_connection": "local",
-                                                 "ansible_python_interpreter": sys.executable}}}}
+    inventory = {"all": {"hosts": {"localhost": local_host()}}}
     path = workdir / "inventory.yml"
     path.write_text(yaml.safe_dump(inventory))
     return path

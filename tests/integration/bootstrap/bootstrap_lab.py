@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import functools
 import ssl
-import sys
 from pathlib import Path
 
 import librouteros
+
+from ovpn6_testkit.inventory import local_host, ovpn6_inventory
 
 CHECKOUT = Path(__file__).resolve().parents[3]
 BOOTSTRAP = CHECKOUT / "playbooks" / "bootstrap.yml"
@@ -20,28 +21,21 @@ ADMIN_PASSWORD = "admin-pw"
 
 
 def router_host(router, site_id, **extra):
-    values = {
-        "ansible_connection": "local", "ansible_python_interpreter": sys.executable, "ansible_host": router.host,
-        "ovpn6_site_id": site_id, "ovpn6_lan_ipv4_prefix": "192.0.2.%d/26" % (64 * (site_id - 1)),
+    return local_host(**{
+        "ansible_host": router.host, "ovpn6_site_id": site_id,
+        "ovpn6_lan_ipv4_prefix": "192.0.2.%d/26" % (64 * (site_id - 1)),
         # first contact: the factory user over the plain API
         "ovpn6_bootstrap_username": "admin", "ovpn6_bootstrap_password": ADMIN_PASSWORD,
         "ovpn6_bootstrap_port": router.port,
         # from then on: the collection's own user over API-SSL, the router's certificate checked
         "ovpn6_routeros_username": API_USER, "ovpn6_routeros_password": API_PASSWORD,
         "ovpn6_routeros_port": router.tls_port, "ovpn6_routeros_tls": True, "ovpn6_routeros_validate_certs": True,
-    }
-    values.update(extra)
-    return values
+        **extra})
 
 
 def inventory(routers):
-    return {"all": {
-        "vars": {"ovpn6_ipv6_allocation": "2001:db8:100::/48", "ovpn6_vpn_ipv4_network": "198.51.100.0/24"},
-        "children": {
-            "ovpn6_hubs": {"hosts": {"hub": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable,
-                                             "ovpn6_hub_public_address": "203.0.113.10"}}},
-            "ovpn6_routers": {"hosts": routers},
-        }}}
+    """The hub (this host) and ``routers`` ({name: router_host(...)})."""
+    return ovpn6_inventory(routers, hub_vars=local_host(ovpn6_hub_public_address="203.0.113.10"))
 
 
 def verified_login(router, ca_path, username=API_USER, password=API_PASSWORD):

@@ -7,34 +7,18 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from ovpn6_testkit.pki import TestCA
 from routeros_emu import evidence
 
 
 def _pki():
+    """A CA and rtr-a's client certificate (serial 1A2B, 30 days from now to the second), its key encrypted."""
     now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "ovpn6 hub CA")])
-    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
-          .serial_number(1).not_valid_before(now).not_valid_after(now + datetime.timedelta(days=365))
-          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-          .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
-          .sign(ca_key, hashes.SHA256()))
-    key = ec.generate_private_key(ec.SECP256R1())
-    cert = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "rtr-a")]))
-            .issuer_name(ca_name).public_key(key.public_key()).serial_number(0x1A2B)
-            .not_valid_before(now).not_valid_after(now + datetime.timedelta(days=30))
-            .add_extension(x509.KeyUsage(True, False, True, False, False, False, False, False, False), critical=True)
-            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
-            .sign(ca_key, hashes.SHA256()))
-    pem = serialization.Encoding.PEM
-    encrypted = key.private_bytes(pem, serialization.PrivateFormat.PKCS8,
-                                  serialization.BestAvailableEncryption(b"key-pass"))
-    return ca, cert, encrypted, now
+    ca = TestCA.create("ovpn6 hub CA", days=365, not_before=now, serial=1)
+    client = ca.issue("rtr-a", days=30, not_before=now, serial=0x1A2B)
+    return ca.certificate, client.certificate, client.key_pem("key-pass").encode(), now
 
 
 def _upload(api, router, name, text):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hub_inventory import hub_inventory
+from ovpn6_testkit.inventory import local_host, ovpn6_inventory
 
 ROLE = Path(__file__).resolve().parents[3] / "roles" / "openvpn_server"
 
@@ -43,9 +43,9 @@ def test_check_mode_on_an_empty_pki_reports_changes_and_makes_nothing(tmp_path, 
         "__openvpn_server_learn_address": str(hub / "libexec/openvpn-learn-address"),
         "__openvpn_server_unprivileged_user": "nobody", "__openvpn_server_unprivileged_group": "nogroup",
     }
-    routers = {"rtr-a": {"ovpn6_site_id": 1}, "rtr-b": {"ovpn6_site_id": 2}}
+    routers = {"rtr-a": local_host(ovpn6_site_id=1), "rtr-b": local_host(ovpn6_site_id=2)}
     run = run_playbook(PLAY, check=True, diff=True, extra_vars=extra,
-                       inventory=hub_inventory(routers=routers, hub_vars={"ovpn6_pki_dir": str(pki)}))
+                       inventory=ovpn6_inventory(routers, hub="hub1", hub_vars=local_host(ovpn6_pki_dir=str(pki))))
     assert run.rc == 0, run.stdout[-6000:] + run.stderr[-2000:]
     assert run.failed == []
     made = role_task(run, "Report the PKI files that check mode could not compute and a real run would make")

@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 from cryptography import x509
 
-from hub_inventory import hub_inventory
+from ovpn6_testkit.inventory import local_host, ovpn6_inventory
 from test_openvpn_server_interop import (RENDER_PLAY, ROLE, Namespaces, build_shim, install_pki, mikrotik_like_client,
                                          wait_for)
 
 SHIFT_SOURCE = Path(__file__).resolve().parent / "files" / "time_shift.c"
-ROUTERS = {"rtr-b": {"ovpn6_site_id": 2, "ovpn6_routeros_version": "6.49.18"}}
+ROUTERS = {"rtr-b": local_host(ovpn6_site_id=2, ovpn6_routeros_version="6.49.18")}
 DAY = 86400
 # How long the defaults promise a fleet keeps working with no run at all (the renewal windows).
 PROMISED_DAYS = 1095
@@ -42,7 +42,7 @@ def _render(run_playbook_module, directory, **hub_vars):
         "__openvpn_server_learn_address": str(ROLE / "files" / "openvpn-learn-address"),
         "__openvpn_server_unprivileged_user": "nobody", "__openvpn_server_unprivileged_group": "nogroup",
     }
-    inventory = hub_inventory(routers=ROUTERS, hub_vars={"ovpn6_pki_dir": str(directory / "pki"), **hub_vars})
+    inventory = ovpn6_inventory(ROUTERS, hub="hub1", hub_vars=local_host(ovpn6_pki_dir=str(directory / "pki"), **hub_vars))
     pki_only = RENDER_PLAY.split("    - name: Render the server", maxsplit=1)[0]
     run = run_playbook_module(pki_only, inventory=inventory, extra_vars=extra)
     assert run.rc == 0, run.stdout[-4000:]

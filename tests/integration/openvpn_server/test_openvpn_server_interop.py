@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from hub_inventory import hub_inventory
+from ovpn6_testkit.inventory import local_host, ovpn6_inventory
 
 ROLE = Path(__file__).resolve().parents[3] / "roles" / "openvpn_server"
 CHECK = ROLE / "files" / "openvpn-check-config"
@@ -48,10 +48,10 @@ RENDER_PLAY = """
 """
 
 ROUTERS = {
-    "rtr-a": {"ovpn6_site_id": 1, "ovpn6_routeros_version": "6.49.18"},
-    "rtr-b": {"ovpn6_site_id": 2, "ovpn6_routeros_version": "6.49.18", "ovpn6_lan_ipv4_prefix": "192.168.20.0/24"},
+    "rtr-a": local_host(ovpn6_site_id=1, ovpn6_routeros_version="6.49.18"),
+    "rtr-b": local_host(ovpn6_site_id=2, ovpn6_routeros_version="6.49.18", ovpn6_lan_ipv4_prefix="192.168.20.0/24"),
     # A 7.x router that could use GCM: with 6.49 routers beside it, the hub agrees on CBC for all.
-    "rtr-c": {"ovpn6_site_id": 3, "ovpn6_routeros_release_seen": "7.22.3"},
+    "rtr-c": local_host(ovpn6_site_id=3, ovpn6_routeros_release_seen="7.22.3"),
 }
 # The same routers all on a release with GCM (read from the routers, as site.yml's first play does).
 ROUTERS_GCM = dict((name, {key: value for key, value in settings.items() if key != "ovpn6_routeros_version"})
@@ -75,9 +75,9 @@ def rendered(tmp_path_factory, run_playbook_module):
     directory = tmp_path_factory.mktemp("interop")
     files = directory / "files"
     (files / "ccd").mkdir(parents=True)
-    before = hub_inventory(routers=ROUTERS, hub_vars={"ovpn6_pki_dir": str(directory / "pki")})
-    inventory = hub_inventory(routers=ROUTERS, hub_vars={
-        "ovpn6_pki_dir": str(directory / "pki"), "openvpn_server_revoked": ["rtr-a"]})
+    before = ovpn6_inventory(ROUTERS, hub="hub1", hub_vars=local_host(ovpn6_pki_dir=str(directory / "pki")))
+    inventory = ovpn6_inventory(ROUTERS, hub="hub1", hub_vars=local_host(
+        ovpn6_pki_dir=str(directory / "pki"), openvpn_server_revoked=["rtr-a"]))
     extra = {
         "role_dir": str(ROLE), "out_dir": str(directory),
         # Where the role would install files on a hub, here in the test's directory.
@@ -99,8 +99,8 @@ def rendered(tmp_path_factory, run_playbook_module):
     assert run.rc == 0, run.stdout[-4000:]
     # The all-GCM fleet's server configuration, from the same PKI, in a directory of its own.
     (directory / "gcm").mkdir()
-    gcm = hub_inventory(routers=ROUTERS_GCM, hub_vars={
-        "ovpn6_pki_dir": str(directory / "pki"), "openvpn_server_revoked": ["rtr-a"]})
+    gcm = ovpn6_inventory(ROUTERS_GCM, hub="hub1", hub_vars=local_host(
+        ovpn6_pki_dir=str(directory / "pki"), openvpn_server_revoked=["rtr-a"]))
     run = run_playbook_module(RENDER_PLAY, inventory=gcm, extra_vars=dict(extra, out_dir=str(directory / "gcm")))
     assert run.rc == 0, run.stdout[-4000:]
     return directory, files

@@ -14,7 +14,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from hub_inventory import hub_inventory
+from ovpn6_testkit.inventory import local_host, ovpn6_inventory
 
 PKI_PLAY = """
 - hosts: ovpn6_hubs
@@ -26,7 +26,7 @@ PKI_PLAY = """
         tasks_from: pki
 """
 
-ROUTERS = {"rtr-a": {"ovpn6_site_id": 1}, "rtr-b": {"ovpn6_site_id": 2}, "rtr-c": {"ovpn6_site_id": 3}}
+ROUTERS = {"rtr-a": local_host(ovpn6_site_id=1), "rtr-b": local_host(ovpn6_site_id=2), "rtr-c": local_host(ovpn6_site_id=3)}
 
 
 def load_cert(path):
@@ -55,13 +55,10 @@ def crl_serials(pki):
 def converged(tmp_path_factory, run_playbook_module):
     """A PKI converged once for hub1 and three routers (copied by each test that changes it)."""
     directory = tmp_path_factory.mktemp("pki-base")
-    run = run_playbook_module(PKI_PLAY, inventory=inventory(directory / "pki", routers=ROUTERS))
+    hosts = ovpn6_inventory(ROUTERS, hub="hub1", hub_vars=local_host(ovpn6_pki_dir=str(directory / "pki")))
+    run = run_playbook_module(PKI_PLAY, inventory=hosts)
     assert run.rc == 0, output(run)
     return directory
-
-
-def inventory(pki, **settings):
-    return hub_inventory(hub_vars={"ovpn6_pki_dir": str(pki), **settings.pop("hub_vars", {})}, **settings)
 
 
 def output(run):
@@ -106,7 +103,8 @@ def test_private_keys_are_0600_and_directories_0700(converged):
 def test_second_run_changes_nothing(converged, tmp_path, run_playbook):
     pki = copy_of(converged, tmp_path)
     before = dict((path, path.read_bytes()) for path in pki.rglob("*") if path.is_file())
-    run = run_playbook(PKI_PLAY, inventory=inventory(pki, routers=ROUTERS))
+    hosts = ovpn6_inventory(ROUTERS, hub="hub1", hub_vars=local_host(ovpn6_pki_dir=str(pki)))
+    run = run_playbook(PKI_PLAY, inventory=hosts)
     assert run.rc == 0, output(run)
     assert run.changed == []
     assert dict((path, path.read_bytes()) for path in pki.rglob("*") if path.is_file()) == before
@@ -118,8 +116,8 @@ def test_removed_and_listed_routers_are_revoked(converged, tmp_path, run_playboo
     serial_c = load_cert(pki / "issued" / "rtr-c.crt").serial_number
     serial_b = load_cert(pki / "issued" / "rtr-b.crt").serial_number
     # rtr-a leaves the inventory; rtr-c stays in it but is listed as revoked.
-    hosts = inventory(pki, routers={"rtr-b": ROUTERS["rtr-b"], "rtr-c": ROUTERS["rtr-c"]},
-                      hub_vars={"openvpn_server_revoked": ["rtr-c"]})
+    hosts = ovpn6_inventory({"rtr-b": ROUTERS["rtr-b"], "rtr-c": ROUTERS["rtr-c"]}, hub="hub1",
+                            hub_vars=local_host(ovpn6_pki_dir=str(pki), openvpn_server_revoked=["rtr-c"]))
     # Check mode first: it names the revocations and the new CRL, and changes no file.
     before = dict((path, path.read_bytes()) for path in pki.rglob("*") if path.is_file())
     checked = run_playbook(PKI_PLAY, inventory=hosts, check=True)
@@ -148,9 +146,10 @@ def test_removed_and_listed_routers_are_revoked(converged, tmp_path, run_playboo
 def test_router_added_back_gets_a_new_certificate(converged, tmp_path, run_playbook):
     pki = copy_of(converged, tmp_path)
     old_serial = load_cert(pki / "issued" / "rtr-a.crt").serial_number
-    without = inventory(pki, routers={"rtr-b": ROUTERS["rtr-b"]})
+    hub = local_host(ovpn6_pki_dir=str(pki))
+    without = ovpn6_inventory({"rtr-b": ROUTERS["rtr-b"]}, hub="hub1", hub_vars=hub)
     assert run_playbook(PKI_PLAY, inventory=without).rc == 0
-    run = run_playbook(PKI_PLAY, inventory=inventory(pki, routers=ROUTERS))
+    run = run_playbook(PKI_PLAY, inventory=ovpn6_inventory(ROUTERS, hub="hub1", hub_vars=hub))
     assert run.rc == 0, output(run)
     new = load_cert(pki / "issued" / "rtr-a.crt")
     assert new.serial_number != old_serial
@@ -165,9 +164,9 @@ def test_expiring_certificates_and_crl_are_renewed(converged, tmp_path, run_play
     key_before = (pki / "private" / "rtr-b.key").read_bytes()
     time.sleep(1.1)  # the CRL's lastUpdate has one-second resolution
     # Everything now expires within the renewal window.
-    hosts = inventory(pki, routers=ROUTERS, hub_vars={
-        "openvpn_server_cert_renew_days": 1900, "openvpn_server_cert_valid_days": 4000,
-        "openvpn_server_crl_renew_days": 1900})
+    hosts = ovpn6_inventory(ROUTERS, hub="hub1", hub_vars=local_host(
+        ovpn6_pki_dir=str(pki), openvpn_server_cert_renew_days=1900, openvpn_server_cert_valid_days=4000,
+        openvpn_server_crl_renew_days=1900))
     run = run_playbook(PKI_PLAY, inventory=hosts)
     assert run.rc == 0, output(run)
     new = load_cert(pki / "issued" / "rtr-b.crt")
@@ -178,6 +177,7 @@ def test_expiring_certificates_and_crl_are_renewed(converged, tmp_path, run_play
     new_crl = x509.load_pem_x509_crl((pki / "crl.pem").read_bytes())
     assert new_crl.last_update_utc > old_crl.last_update_utc
     # Outside the window again: nothing renews.
-    calm = run_playbook(PKI_PLAY, inventory=inventory(pki, routers=ROUTERS))
+    calm = run_playbook(PKI_PLAY, inventory=ovpn6_inventory(ROUTERS, hub="hub1",
+                                                            hub_vars=local_host(ovpn6_pki_dir=str(pki))))
     assert calm.rc == 0, output(calm)
     assert calm.changed == []

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 
-from hub_inventory import hub_inventory
+from ovpn6_testkit.inventory import local_host, ovpn6_inventory
 
 PLAY = """
 - hosts: ovpn6_hubs
@@ -18,7 +18,8 @@ PLAY = """
 def test_hub_without_systemd_is_refused_and_nothing_is_made(tmp_path, run_playbook):
     assert not os.path.isdir("/run/systemd/system"), "this test needs a host without systemd (the controller)"
     pki = tmp_path / "pki"
-    inventory = hub_inventory(routers={"rtr-a": {"ovpn6_site_id": 1}}, hub_vars={"ovpn6_pki_dir": str(pki)})
+    inventory = ovpn6_inventory({"rtr-a": local_host(ovpn6_site_id=1)}, hub="hub1",
+                                hub_vars=local_host(ovpn6_pki_dir=str(pki)))
     run = run_playbook(PLAY, inventory=inventory)
     assert run.rc != 0
     assert any("not systemd" in str(task.msg) and "Nothing was changed" in str(task.msg) for task in run.failed), (
@@ -30,8 +31,8 @@ def test_hub_without_systemd_is_refused_and_nothing_is_made(tmp_path, run_playbo
 
 def test_old_pki_directory_name_is_refused_before_anything_is_made(tmp_path, run_playbook):
     old_dir = tmp_path / "old-pki"
-    inventory = hub_inventory(routers={"rtr-a": {"ovpn6_site_id": 1}},
-                              hub_vars={"ovpn6_pki_dir": str(tmp_path / "pki"), "openvpn_server_pki_dir": str(old_dir)})
+    inventory = ovpn6_inventory({"rtr-a": local_host(ovpn6_site_id=1)}, hub="hub1", hub_vars=local_host(
+        ovpn6_pki_dir=str(tmp_path / "pki"), openvpn_server_pki_dir=str(old_dir)))
     run = run_playbook(PLAY, inventory=inventory)
     assert run.rc != 0
     assert any("openvpn_server_pki_dir is set (%s)" % old_dir in str(task.msg) and "ovpn6_pki_dir" in str(task.msg)

@@ -19,13 +19,13 @@ import hashlib
 import os
 import shutil
 import socket
-import sys
 import time
 from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
+from ovpn6_testkit.inventory import emulated_router, local_host, ovpn6_inventory
 from routeros_emu.testing import EmulatedRouter
 from test_openvpn_server_interop import RENDER_PLAY, ROLE, Namespaces, wait_for
 from test_openvpn_server_pki import PKI_PLAY
@@ -38,24 +38,14 @@ RELEASES = {"rtr-a": "6.49.18", "rtr-b": "7.16"}
 SITE_IDS = {"rtr-a": 1, "rtr-b": 2}
 
 
-def _inventory(directory, routers, generation=1, hub_vars=None, **all_vars):
-    hosts = {}
-    for name, router in routers.items():
-        hosts[name] = {
-            "ansible_connection": "local", "ansible_python_interpreter": sys.executable,
-            "ansible_host": router.host, "ovpn6_routeros_port": router.port,
-            "ovpn6_routeros_username": router.username, "ovpn6_routeros_password": router.password,
-            "ovpn6_site_id": SITE_IDS[name], "ovpn6_routeros_version": RELEASES[name],
-            "ovpn6_lan_ipv4_prefix": "192.0.2.%d/28" % (16 * SITE_IDS[name]),
-        }
-    return {"all": {
-        "vars": {"ovpn6_ipv6_allocation": "2001:db8:100::/48", "ovpn6_vpn_ipv4_network": "198.51.100.0/24",
-                 "ovpn6_pki_dir": str(directory / "pki"), "ovpn6_ca_generation": generation, **all_vars},
-        "children": {
-            "ovpn6_hubs": {"hosts": {"hub1": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable,
-                                              "ovpn6_hub_public_address": "10.99.0.1", **(hub_vars or {})}}},
-            "ovpn6_routers": {"hosts": hosts},
-        }}}
+def _inventory(directory, routers, generation=1, hub_vars=None):
+    """hub1 on this host and the emulated ``routers``, the PKI of CA ``generation`` in ``directory``/pki."""
+    hosts = {name: emulated_router(router, ovpn6_site_id=SITE_IDS[name], ovpn6_routeros_version=RELEASES[name],
+                                   ovpn6_lan_ipv4_prefix="192.0.2.%d/28" % (16 * SITE_IDS[name]))
+             for name, router in routers.items()}
+    return ovpn6_inventory(hosts, hub="hub1",
+                           hub_vars=local_host(ovpn6_hub_public_address="10.99.0.1", **(hub_vars or {})),
+                           all_vars={"ovpn6_pki_dir": str(directory / "pki"), "ovpn6_ca_generation": generation})
 
 
 def _known_pems(pki):

@@ -11,14 +11,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 
-from hub_inventory import hub_inventory
+from ovpn6_testkit.inventory import local_host, ovpn6_inventory
+from ovpn6_testkit.pki import TestCA
 from test_openvpn_server_pki import PKI_PLAY
 
 VERIFY = Path(__file__).resolve().parents[3] / "playbooks" / "verify.yml"
-ROUTERS = {"rtr-a": {"ovpn6_site_id": 1}, "rtr-b": {"ovpn6_site_id": 2}}
+ROUTERS = {"rtr-a": local_host(ovpn6_site_id=1), "rtr-b": local_host(ovpn6_site_id=2)}
 REPORT = "Report the days left"
 WARN = "Warn of what ends soon (site.yml renews it, rotate.yml replaces the CA), days ahead: %d"
 ENDED = "Nothing has ended"
@@ -27,8 +27,8 @@ ENDED = "Nothing has ended"
 @pytest.fixture(scope="module")
 def made(tmp_path_factory, run_playbook_module):
     directory = tmp_path_factory.mktemp("verify-pki")
-    run = run_playbook_module(PKI_PLAY, inventory=hub_inventory(routers=ROUTERS,
-                                                                all_vars={"ovpn6_pki_dir": str(directory / "pki")}))
+    run = run_playbook_module(PKI_PLAY, inventory=ovpn6_inventory(ROUTERS, hub="hub1", hub_vars=local_host(),
+                                                                  all_vars={"ovpn6_pki_dir": str(directory / "pki")}))
     assert run.rc == 0, run.stdout[-3000:]
     return directory / "pki"
 
@@ -39,7 +39,7 @@ def _copy(made, tmp_path):
 
 
 def _verify(run_playbook, pki, **all_vars):
-    inventory = hub_inventory(routers=ROUTERS, all_vars={"ovpn6_pki_dir": str(pki), **all_vars})
+    inventory = ovpn6_inventory(ROUTERS, hub="hub1", hub_vars=local_host(), all_vars={"ovpn6_pki_dir": str(pki), **all_vars})
     return run_playbook(VERIFY, inventory=inventory, tags=["pki"])
 
 
@@ -76,15 +76,11 @@ def test_warns_of_what_ends_within_the_threshold(made, run_playbook):
 
 def _expired_copy(pki, name):
     """Replace issued/NAME.crt with one of the same CA and key that ended yesterday."""
-    ca = x509.load_pem_x509_certificate((pki / "ca.crt").read_bytes())
-    ca_key = serialization.load_pem_private_key((pki / "private" / "ca.key").read_bytes(), None)
+    ca = TestCA.load((pki / "ca.crt").read_bytes(), (pki / "private" / "ca.key").read_bytes())
     key = serialization.load_pem_private_key((pki / "private" / ("%s.key" % name)).read_bytes(), None)
     now = datetime.datetime.now(datetime.timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(x509.Name.from_rfc4514_string("CN=%s" % name))
-            .issuer_name(ca.subject).public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - datetime.timedelta(days=30)).not_valid_after(now - datetime.timedelta(days=1))
-            .sign(ca_key, hashes.SHA256()))
-    (pki / "issued" / ("%s.crt" % name)).write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    ended = ca.issue(name, key=key, not_before=now - datetime.timedelta(days=30), days=29)
+    (pki / "issued" / ("%s.crt" % name)).write_text(ended.cert_pem)
 
 
 def test_fails_naming_what_has_ended(made, run_playbook, tmp_path):

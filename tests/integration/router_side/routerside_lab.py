@@ -4,15 +4,13 @@
 
 from __future__ import annotations
 
-import sys
 import time
 
+from ovpn6_testkit.inventory import emulated_router, ovpn6_inventory
 from routeros_emu.evidence import TEST_RELEASES
 
 # 6.49, a 7.x before /file add (7.6), and 7.x releases up to the newest dump (7.12.2 ... 7.24).
 ROUTER_SIDE_RELEASES = TEST_RELEASES
-ALLOCATION = "2001:db8:100::/48"
-VPN_NETWORK = "198.51.100.0/24"
 HUB_ADDRESS = "203.0.113.10"
 USER_MENUS = ("/ip/firewall/mangle", "/ip/firewall/filter", "/ip/route", "/ip/firewall/nat", "/certificate")
 
@@ -27,18 +25,8 @@ PLAYBOOK = """
 
 def inventory(router, **host_vars):
     """One router (rtr-a, site 1) and one hub, for the emulated router."""
-    host = {
-        "ansible_connection": "local", "ansible_python_interpreter": sys.executable,
-        "ansible_host": router.host, "ovpn6_routeros_port": router.port, "ovpn6_routeros_username": router.username,
-        "ovpn6_routeros_password": router.password, "ovpn6_site_id": 1, "ovpn6_lan_ipv4_prefix": "192.0.2.0/26",
-    }
-    host.update(host_vars)
-    return {"all": {
-        "vars": {"ovpn6_ipv6_allocation": ALLOCATION, "ovpn6_vpn_ipv4_network": VPN_NETWORK},
-        "children": {
-            "ovpn6_hubs": {"hosts": {"hub": {"ovpn6_hub_public_address": HUB_ADDRESS}}},
-            "ovpn6_routers": {"hosts": {"rtr-a": host}},
-        }}}
+    host = emulated_router(router, **{"ovpn6_site_id": 1, "ovpn6_lan_ipv4_prefix": "192.0.2.0/26", **host_vars})
+    return ovpn6_inventory({"rtr-a": host}, hub_vars={"ovpn6_hub_public_address": HUB_ADDRESS})
 
 
 def role_vars(pki, **extra):

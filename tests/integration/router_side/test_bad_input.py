@@ -8,12 +8,12 @@ All cases run as tasks of one playbook (ignore_errors) per release, to keep ansi
 from __future__ import annotations
 
 import socket
-import tempfile
 
 import pytest
 import yaml
 
-from routeros_emu.testing import EmulatedRouter, make_tls_certificate
+from ovpn6_testkit.pki import TestCA
+from routeros_emu.testing import EmulatedRouter
 from routerside_lab import add_user_config
 
 
@@ -38,9 +38,9 @@ OVPN_ARGS = {"connect_to": "203.0.113.10", "ovpn_user": "rtr-a", "certificate": 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("release", ["6.49.18", "7.22.3"])
-def test_bad_input_fails_clearly_and_changes_nothing(release, pki, run_playbook):
-    workdir = tempfile.mkdtemp(prefix="ovpn6-bad-input-")
-    other_ca, _cert, _key = make_tls_certificate(workdir, name="other")
+def test_bad_input_fails_clearly_and_changes_nothing(release, pki, run_playbook, tmp_path):
+    other_ca = tmp_path / "other-ca.pem"
+    other_ca.write_text(TestCA.create("other test CA").cert_pem)
     with EmulatedRouter(release=release, password="lab-secret") as router, \
             EmulatedRouter(release="7.30.1", password="lab-secret") as future:
         add_user_config(router, pki)
@@ -52,7 +52,7 @@ def test_bad_input_fails_clearly_and_changes_nothing(release, pki, run_playbook)
             _case("unreachable", POLICY, {"tunnel_interface": "ovpn6"}, dict(good, port=closed)),
             _case("wrong password", POLICY, {"tunnel_interface": "ovpn6"}, dict(good, password="not-it")),
             _case("tls with a CA that did not sign the router", POLICY, {"tunnel_interface": "ovpn6"},
-                  dict(good, tls=True, port=router.tls_port, ca_path=other_ca)),
+                  dict(good, tls=True, port=router.tls_port, ca_path=str(other_ca))),
             _case("tls with the right CA", POLICY, {"tunnel_interface": "ovpn6"},
                   dict(good, tls=True, port=router.tls_port, ca_path=router.ca_path), check_mode=True),
             _case("tunnel interface that does not exist", POLICY, {"tunnel_interface": "ovpn6"}),

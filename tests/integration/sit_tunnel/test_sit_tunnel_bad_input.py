@@ -4,9 +4,9 @@
 
 from __future__ import annotations
 
-import sys
-
 import pytest
+
+from ovpn6_testkit.inventory import local_host, ovpn6_inventory
 
 PLAY = """
 - name: Hub end of the 6in4 tunnels
@@ -18,14 +18,11 @@ PLAY = """
 
 
 def _inventory(networkd_dir, hub_group="ovpn6_hubs", routers=None, **hub_vars):
+    """hub-local on this host, writing its networkd files into ``networkd_dir``; rtr-a and rtr-b unless ``routers``."""
     routers = {"rtr-a": {"ovpn6_site_id": 1}, "rtr-b": {"ovpn6_site_id": 2}} if routers is None else routers
-    hub = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable,
-           "sit_tunnel_networkd_dir": str(networkd_dir), **hub_vars}
-    groups = {"ovpn6_routers": {"hosts": {name: {"ansible_connection": "local", **v} for name, v in routers.items()}}}
-    groups[hub_group] = {"hosts": {"hub-local": hub}}
-    return {"all": {"vars": {"ovpn6_ipv6_allocation": "2001:db8:100::/48",
-                             "ovpn6_vpn_ipv4_network": "198.51.100.0/24"},
-                    "children": groups}}
+    return ovpn6_inventory({name: local_host(**values) for name, values in routers.items()}, hub="hub-local",
+                           hub_vars=local_host(sit_tunnel_networkd_dir=str(networkd_dir), **hub_vars),
+                           hub_group=hub_group)
 
 
 def _controller_service_manager(run_playbook):

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-import sys
+from ovpn6_testkit.inventory import emulated_router, ovpn6_inventory
 
 PLAY = """
 - name: Router end of the 6in4 tunnel
@@ -17,18 +17,8 @@ SIT_MENUS = ("/interface/6to4", "/ipv6/address", "/ipv6/route")
 
 
 def _inventory(router, **host_vars):
-    host = {
-        "ansible_connection": "local", "ansible_python_interpreter": sys.executable,
-        "ansible_host": router.host, "ovpn6_routeros_port": router.port, "ovpn6_routeros_username": router.username,
-        "ovpn6_routeros_password": router.password, "ovpn6_site_id": 3,
-    }
-    host.update(host_vars)
-    return {"all": {
-        "vars": {"ovpn6_ipv6_allocation": "2001:db8:100::/48", "ovpn6_vpn_ipv4_network": "198.51.100.0/24"},
-        "children": {
-            "ovpn6_hubs": {"hosts": {"hub": {}}},
-            "ovpn6_routers": {"hosts": {"rtr-c": host}},
-        }}}
+    """rtr-c (site 3) played by ``router``, with ``host_vars``; the hub is inventory only."""
+    return ovpn6_inventory({"rtr-c": emulated_router(router, **{"ovpn6_site_id": 3, **host_vars})})
 
 
 def _ours(router):

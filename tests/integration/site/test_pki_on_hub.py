@@ -9,11 +9,11 @@ router; the hub's own play needs systemd and is limited out, its PKI made by the
 from __future__ import annotations
 
 import hashlib
-import sys
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
+from ovpn6_testkit.inventory import emulated_router, local_host, ovpn6_inventory
 from routeros_emu.testing import EmulatedRouter
 
 from test_example_inventory import PKI_PLAY, SITE
@@ -21,25 +21,13 @@ from test_example_inventory import PKI_PLAY, SITE
 READ = "Read this router's certificate, its key and the CA from the hub"
 
 
-def _inventory(tmp_path, router):
-    return {"all": {
-        "vars": {"ovpn6_ipv6_allocation": "2001:db8:100::/48", "ovpn6_vpn_ipv4_network": "198.51.100.0/24",
-                 "ovpn6_pki_dir": str(tmp_path / "on-the-hub" / "pki")},
-        "children": {
-            "ovpn6_hubs": {"hosts": {"hub1": {
-                "ansible_connection": "local", "ansible_python_interpreter": sys.executable,
-                "ansible_become_method": "su", "openvpn_server_pki_on_hub": True,
-                "ovpn6_hub_public_address": "203.0.113.10"}}},
-            "ovpn6_routers": {"hosts": {"rtr-a": {
-                "ansible_connection": "local", "ansible_python_interpreter": sys.executable,
-                "ansible_host": router.host, "ovpn6_routeros_port": router.port, "ovpn6_routeros_username": "admin",
-                "ovpn6_routeros_password": "pw", "ovpn6_site_id": 1, "ovpn6_lan_ipv4_prefix": "192.0.2.0/26"}}},
-        }}}
-
-
 def test_router_play_takes_the_certificates_from_the_hub(tmp_path, run_playbook):
     with EmulatedRouter(release="7.16", password="pw") as router:
-        inventory = _inventory(tmp_path, router)
+        inventory = ovpn6_inventory(
+            {"rtr-a": emulated_router(router, ovpn6_site_id=1, ovpn6_lan_ipv4_prefix="192.0.2.0/26")},
+            hub="hub1", hub_vars=local_host(ansible_become_method="su", openvpn_server_pki_on_hub=True,
+                                            ovpn6_hub_public_address="203.0.113.10"),
+            all_vars={"ovpn6_pki_dir": str(tmp_path / "on-the-hub" / "pki")})
         made = run_playbook(PKI_PLAY, inventory=inventory)
         assert made.rc == 0, [(task.name, task.msg) for task in made.failed] or made.stdout[-3000:]
         pki = tmp_path / "on-the-hub" / "pki"

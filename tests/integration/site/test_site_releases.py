@@ -7,11 +7,11 @@ that cannot be read is named in a warning while the plan is still made."""
 from __future__ import annotations
 
 import socket
-import sys
 from pathlib import Path
 
 import yaml
 
+from ovpn6_testkit.inventory import emulated_router, local_host, ovpn6_inventory
 from routeros_emu.testing import EmulatedRouter
 
 SITE = Path(__file__).resolve().parents[3] / "playbooks" / "site.yml"
@@ -37,24 +37,6 @@ def _playbook():
     return yaml.safe_dump([plays[0], HUB_PLAY], sort_keys=False)
 
 
-def _router_host(site_id, host, port, password, **extra):
-    values = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable, "ansible_host": host,
-              "ovpn6_routeros_port": port, "ovpn6_routeros_username": "admin", "ovpn6_routeros_password": password,
-              "ovpn6_site_id": site_id}
-    values.update(extra)
-    return values
-
-
-def _inventory(routers):
-    return {"all": {
-        "vars": {"ovpn6_ipv6_allocation": "2001:db8:100::/48", "ovpn6_vpn_ipv4_network": "198.51.100.0/24"},
-        "children": {
-            "ovpn6_hubs": {"hosts": {"hub": {"ansible_connection": "local",
-                                             "ansible_python_interpreter": sys.executable}}},
-            "ovpn6_routers": {"hosts": routers},
-        }}}
-
-
 def _closed_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -70,9 +52,9 @@ def test_all_gcm_fleet_is_read_in_check_mode_without_change(run_playbook):
     with EmulatedRouter(release="7.22.3", password="pw-a") as one, \
             EmulatedRouter(release="7.22.3", password="pw-b") as two:
         before = (one.router.snapshot(), two.router.snapshot())
-        result = run_playbook(_playbook(), check=True, inventory=_inventory({
-            "rtr-a": _router_host(1, one.host, one.port, "pw-a"),
-            "rtr-b": _router_host(2, two.host, two.port, "pw-b")}))
+        result = run_playbook(_playbook(), check=True, inventory=ovpn6_inventory({
+            "rtr-a": emulated_router(one, ovpn6_site_id=1), "rtr-b": emulated_router(two, ovpn6_site_id=2)},
+            hub_vars=local_host()))
         assert result.rc == 0, [(task.name, task.msg) for task in result.failed] or result.stderr[-3000:]
         for name in ("rtr-a", "rtr-b"):
             read = result.task(READ, name)
@@ -94,10 +76,12 @@ def test_all_gcm_fleet_is_read_in_check_mode_without_change(run_playbook):
 def test_unreachable_router_is_named_and_the_plan_still_computes(run_playbook):
     with EmulatedRouter(release="7.22.3", password="pw-a") as one:
         before = one.router.snapshot()
-        result = run_playbook(_playbook(), check=True, inventory=_inventory({
+        result = run_playbook(_playbook(), check=True, inventory=ovpn6_inventory({
             # The inventory is stale: it says 6.49.18, the router runs 7.22.3.
-            "rtr-a": _router_host(1, one.host, one.port, "pw-a", ovpn6_routeros_version="6.49.18"),
-            "rtr-gone": _router_host(2, "127.0.0.1", _closed_port(), "pw")}))
+            "rtr-a": emulated_router(one, ovpn6_site_id=1, ovpn6_routeros_version="6.49.18"),
+            "rtr-gone": local_host(ansible_host="127.0.0.1", ovpn6_routeros_port=_closed_port(),
+                                   ovpn6_routeros_username="admin", ovpn6_routeros_password="pw", ovpn6_site_id=2)},
+            hub_vars=local_host()))
         # The unreadable router is rescued: the run goes on to the hub.
         assert result.rc == 0, [(task.name, task.msg) for task in result.failed] or result.stderr[-3000:]
         assert result.task(READ, "rtr-gone").failed

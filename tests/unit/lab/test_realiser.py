@@ -4,38 +4,19 @@
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
+from ovpn6_testkit.pki import TestCA
 from routeros_emu.realiser import (RT_PROTO, harvest_pems, linux_name, reconcile, routing_tables,
                                    translate)
 from routeros_emu.router import Router
 
 
-def _cert(name, issuer_key=None, issuer_name=None, ca=False):
-    key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    builder = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer_name or subject)
-               .public_key(key.public_key()).serial_number(x509.random_serial_number())
-               .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=30))
-               .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
-    cert = builder.sign(issuer_key or key, hashes.SHA256())
-    pem = cert.public_bytes(serialization.Encoding.PEM).decode()
-    key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption()).decode()
-    return cert, key, pem, key_pem
-
-
 def _configured(release):
     """A router configured through its API the way the roles do, plus the lab's WAN."""
     router = Router(release=release, password="pw")
-    ca_cert, ca_key, ca_pem, _ca_key_pem = _cert("lab CA", ca=True)
-    _c, _k, cert_pem, key_pem = _cert("rtr-a", issuer_key=ca_key, issuer_name=ca_cert.subject)
+    ca = TestCA.create("lab CA")
+    client = ca.issue("rtr-a")
+    ca_pem, cert_pem, key_pem = ca.cert_pem, client.cert_pem, client.key_pem()
     run = router.execute
     store = {"certificates": {}, "keys": {}}
     for name, text in (("ca.pem", ca_pem), ("cert.pem", cert_pem), ("key.pem", key_pem)):

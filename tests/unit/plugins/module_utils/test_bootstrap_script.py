@@ -4,32 +4,19 @@
 
 from __future__ import annotations
 
-import datetime
 import re
 
 import pytest
 
 from ansible_collections.tunnelworks.ovpn6.plugins.module_utils import _bootstrap_script
 from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._routeros import InvalidInputError
+from ovpn6_testkit.pki import TestCA
 from routeros_emu import script as emulator_script
 
 
 @pytest.fixture(scope="module")
 def pems():
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    now = datetime.datetime.now(datetime.timezone.utc)
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "ca")])
-    ca = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-          .serial_number(1).not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1))
-          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True).sign(key, hashes.SHA256()))
-    return {"ca": ca.public_bytes(serialization.Encoding.PEM).decode(),
-            "key": key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                     serialization.NoEncryption()).decode()}
+    return {"ca": TestCA.create("ca").cert_pem}
 
 
 @pytest.mark.parametrize("value", ["plain", "two words", 'a "quoted" $var? \\ back', "line 1\nline 2\r\n\ttab",

@@ -8,7 +8,6 @@ the name the file gets are test parameters, not product assumptions.
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import itertools
 import re
@@ -21,33 +20,15 @@ from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._routeros import
     InvalidInputError,
     RouterCommandError,
 )
+from ovpn6_testkit.pki import TestCA
 
 _PEM_RE = re.compile(r"-----BEGIN CERTIFICATE-----(.*?)-----END CERTIFICATE-----", re.S)
 
 
 def _make_pki():
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    now = datetime.datetime.now(datetime.timezone.utc)
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "unit CA")])
-    ca = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-          .serial_number(1).not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1))
-          .sign(key, hashes.SHA256()))
-    client_key = ec.generate_private_key(ec.SECP256R1())
-    client = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "rtr")]))
-              .issuer_name(name).public_key(client_key.public_key()).serial_number(2).not_valid_before(now)
-              .not_valid_after(now + datetime.timedelta(days=1)).sign(key, hashes.SHA256()))
-    pem = serialization.Encoding.PEM
-    return {
-        "ca": ca.public_bytes(pem).decode(), "ca_der": ca.public_bytes(serialization.Encoding.DER),
-        "cert": client.public_bytes(pem).decode(), "cert_der": client.public_bytes(serialization.Encoding.DER),
-        "key": client_key.private_bytes(pem, serialization.PrivateFormat.PKCS8,
-                                        serialization.NoEncryption()).decode(),
-    }
+    ca = TestCA.create("unit CA")
+    client = ca.issue("rtr")
+    return {"ca": ca.cert_pem, "ca_der": ca.der, "cert": client.cert_pem, "cert_der": client.der, "key": client.key_pem()}
 
 
 PKI = _make_pki()
