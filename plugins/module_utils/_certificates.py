@@ -289,7 +289,6 @@ class CertificatePlan(Plan):
                     pass
         if "cert" in files:
             self._name_import(session, item)
-        return None
 
     def _upload(self, session, base, text, upload):
         """Write ``text`` into a new file; return its name and what removes it again (/file remove arguments)."""
