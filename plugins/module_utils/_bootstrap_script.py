@@ -133,30 +133,27 @@ class _Writer:
                  "/file set %s contents=%s" % (found, quote(text)))
         return "[/file get %s name]" % found
 
-    def certificate(self, name, pem, key_pem=None, passphrase=""):
-        digest = "sha256" if self.version[0] >= 7 else "sha1"  # as _certificates._shown_digest
-        fingerprint = _certificates.digests(pem, name)[digest]
-        base = UPLOAD + re.sub(r"[^A-Za-z0-9-]", "-", name)
-        self.add("# certificate %s (%s fingerprint %s)%s" % (name, digest.upper(), fingerprint,
-                                                             ", with its private key" if key_pem else ""))
-        file_name = self.upload(base + "-cert", pem)
+    def certificate(self, item):
+        """Write, import and name ``item`` (a _certificates.Item) as routeros_certificate would."""
+        digest = _certificates.documented_digest(self.version)[0]  # a router not yet reached: its manual
+        fingerprint = item.digests[digest]
+        base = UPLOAD + re.sub(r"[^A-Za-z0-9-]", "-", item.name)
+        self.add("# certificate %s (%s fingerprint %s)%s" % (item.name, digest.upper(), fingerprint,
+                                                             ", with its private key" if item.key_pem else ""))
+        file_name = self.upload(base + "-cert", item.pem)
         self.add("/certificate import file-name=%s passphrase=\"\"" % file_name)
-        if key_pem:
-            key_file = self.upload(base + "-key", key_pem)
-            self.add("/certificate import file-name=%s passphrase=%s" % (key_file, quote(passphrase or "")))
-        self.add("/certificate set [find where fingerprint=%s] name=%s" % (quote(fingerprint), quote(name)))
+        if item.key_pem:
+            key_file = self.upload(base + "-key", item.key_pem)
+            self.add("/certificate import file-name=%s passphrase=%s" % (key_file, quote(item.passphrase)))
+        self.add("/certificate set [find where fingerprint=%s] name=%s" % (quote(fingerprint), quote(item.name)))
 
 
 def _certificate_items(params):
     params = _validated("routeros_certificate", params)
-    items = []
-    if params.get("ca_certificate"):
-        items.append((params.get("ca_name") or "%s-ca" % params["name"], params["ca_certificate"], None, ""))
-    if params.get("certificate"):
-        _certificates.check_key(params.get("private_key") or "")
-        items.append((params["name"], params["certificate"], params.get("private_key"),
-                      params.get("private_key_passphrase") or ""))
-    return items
+    try:
+        return _certificates.desired(params)
+    except InvalidInputError as exc:
+        raise InvalidInputError("certificates[name=%s]: %s" % (params["name"], exc))
 
 
 def render(parts):
@@ -182,7 +179,7 @@ def render(parts):
     certificates = []
     for params in parts.get("certificates") or []:
         for item in _certificate_items(params):
-            if item[0] not in [known[0] for known in certificates]:
+            if item.name not in [known.name for known in certificates]:
                 certificates.append(item)
     specs = []
     notes = []
@@ -210,9 +207,9 @@ def render(parts):
         specs.append(MenuSpec(params["path"], params["owner"], params["entries"], ordered=params["ordered"],
                               place_before=params["place_before"]))
     api_ssl = parts.get("api_ssl_certificate")
-    if api_ssl and api_ssl not in [item[0] for item in certificates]:
+    if api_ssl and api_ssl not in [item.name for item in certificates]:
         raise InvalidInputError("api_ssl_certificate %r is none of the certificates the script installs (%s)"
-                                % (api_ssl, ", ".join(item[0] for item in certificates) or "none"))
+                                % (api_ssl, ", ".join(item.name for item in certificates) or "none"))
 
     writer.add("# RouterOS %s first-contact script for %s, written by tunnelworks.ovpn6 (playbooks/bootstrap.yml)."
                % (release, router),
@@ -231,13 +228,13 @@ def render(parts):
         writer.add("/ip service set [find where name=api-ssl and certificate=%s] certificate=none" % quote(api_ssl))
     for spec in reversed(specs):
         writer.remove_owner(spec)
-    names = [item[0] for item in certificates]
+    names = [item.name for item in certificates]
     if names:
         writer.add("/certificate remove [find where %s]" % " or ".join("name=%s" % quote(name) for name in names))
     writer.add("/file remove [find where name~%s]" % quote("^" + UPLOAD))
     writer.add("# 2. Certificates")
-    for name, pem, key_pem, passphrase in certificates:
-        writer.certificate(name, pem, key_pem, passphrase)
+    for item in certificates:
+        writer.certificate(item)
     writer.add("/file remove [find where name~%s]" % quote("^" + UPLOAD))
     writer.add("# 3. Configuration, in the order the roles make it")
     for spec in specs:

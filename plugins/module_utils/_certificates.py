@@ -19,6 +19,7 @@ import re
 import time
 
 from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._routeros import InvalidInputError, RouterCommandError
+from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._sync import Operation, Plan, converge
 
 PATH = "/certificate"
 FILES = "/file"
@@ -99,18 +100,32 @@ class Item:
         return next((name for name in DIGESTS if shown and self.digests[name] == shown), None)
 
 
-def _items(params):
-    name = params["name"]
+def desired(params):
+    """The certificates routeros_certificate ``params`` ask for, the CA first, as Items.
+
+    One reading of the options for the module and for the bootstrap script. A certificate comes with
+    its private key (the module requires them together; the script's options are checked here).
+    """
     items = []
     if params.get("ca_certificate"):
-        ca_name = params.get("ca_name") or "%s-ca" % name
-        items.append(Item(ca_name, params["ca_certificate"], digests(params["ca_certificate"], "ca_certificate")))
+        items.append(Item(params.get("ca_name") or "%s-ca" % params["name"], params["ca_certificate"],
+                          digests(params["ca_certificate"], "ca_certificate")))
     if params.get("certificate"):
-        if params.get("private_key"):
-            check_key(params["private_key"])
-        items.append(Item(name, params["certificate"], digests(params["certificate"], "certificate"),
+        check_key(params.get("private_key") or "")
+        items.append(Item(params["name"], params["certificate"], digests(params["certificate"], "certificate"),
                           params.get("private_key"), params.get("private_key_passphrase")))
     return items
+
+
+def documented_digest(version):
+    """The digest the manual of ``version``'s major release shows as fingerprint, and where it says so.
+
+    Sources as for DIGESTS: SHA-1 in the v6 wiki Manual:System/Certificates, SHA-256 in the print
+    example of help.mikrotik.com ROS/Certificates.
+    """
+    if version[0] < 7:
+        return "sha1", "the RouterOS 6 manual says SHA-1"
+    return "sha256", "the RouterOS 7 manual shows SHA-256"
 
 
 def _is_true(value):
@@ -133,9 +148,7 @@ def _shown_digest(session, rows):
         return "sha1", "its certificates show SHA-1"
     if lengths == set([64]):
         return "sha256", "its certificates show SHA-256"
-    if session.version[0] < 7:
-        return "sha1", "the RouterOS 6 manual says SHA-1"
-    return "sha256", "the RouterOS 7 manual shows SHA-256"
+    return documented_digest(session.version)
 
 
 def _check_sizes(session, items):
@@ -149,96 +162,189 @@ def _check_sizes(session, items):
                     % (what, size, session.release, ROS6_FILE_LIMIT))
 
 
-def ensure(session, params, check_mode):
-    name = params["name"]
-    prefix = upload_prefix(name)
-    items = _items(params) if params["state"] == "present" else []
+def _digest_name(digest):
+    return digest.upper().replace("SHA", "SHA-")
+
+
+class CertificatePlan(Plan):
+    """The operations that put ``items`` on the router, planned from one print of /certificate and /file.
+
+    Removals and renames are menu operations the engine carries out; an ``import`` operation (its
+    ``fields`` say which files it writes and how) is carried out by ``perform``.
+    """
+
+    def __init__(self, session, params, items, rows, files):
+        self.params = params
+        self.items = dict((item.name, item) for item in items)
+        self.order = [item.name for item in items]
+        self.prefix = upload_prefix(params["name"])
+        managed = set([params["name"], params.get("ca_name") or "%s-ca" % params["name"]])
+        # /file add name= contents= first appears in the 7.9 dump (shared/routeros-schema/7.9.json) and the
+        # Files manual page says "added in RouterOS 7.9beta2"; older releases take the print file= path.
+        self.upload = "/file add" if session.has("file_add") else "/file print file= then /file set contents="
+        self.shown, shown_basis = _shown_digest(session, rows)
+        self.notes = []
+        self.uploads = []
+        self.matched = {}
+        self.shown_now = {}  # item name -> its fingerprint as the router shows it (or will, once imported)
+        operations = []
+        for row in files:
+            if str(row.get("name", "")).startswith(self.prefix):
+                operations.append(Operation("remove", FILES, row["name"], target=row[".id"],
+                                            source="left by an interrupted run",
+                                            text="remove file %s (left by an interrupted run)" % row["name"]))
+        state = [dict(row) for row in rows]
+        self._plan_removals(state, managed, operations)
+        self._plan_items(session, state, managed, operations)
+        if any(operation.action == "import" for operation in operations):
+            self.notes.append("RouterOS %s: %s; new certificates shown by their %s fingerprint (%s)" % (
+                session.release, "files written with /file add" if self.upload == "/file add" else
+                "no /file add (first in 7.9): files written with /file print file= then /file set contents=",
+                _digest_name(self.shown), shown_basis))
+        Plan.__init__(self, operations, _show(rows, managed), _show(state, managed))
+
+    def _wanted(self, fingerprint_shown):
+        return next((item for item in self.items.values() if item.match(fingerprint_shown)), None)
+
+    def _plan_removals(self, state, managed, operations):
+        absent = self.params["state"] == "absent"
+        for row in list(state):
+            row_name = str(row.get("name", ""))
+            if row_name not in managed and not row_name.startswith(self.prefix):
+                continue
+            item = self._wanted(row.get("fingerprint"))
+            # Ours goes when unwanted, or when another row already holds the same certificate under its name.
+            if absent or item is None or (row_name != item.name and any(
+                    other.get("name") == item.name and item.match(other.get("fingerprint")) for other in state)):
+                reason = "replaced" if not absent and row_name in managed else (
+                    "left by an interrupted run" if row_name.startswith(self.prefix) else "state=absent")
+                state.remove(row)
+                operations.append(Operation(
+                    "remove", PATH, row_name, target=row[".id"], source=reason,
+                    text="remove certificate %s fingerprint=%s (%s)" % (row_name, row.get("fingerprint"), reason)))
+
+    def _plan_items(self, session, state, managed, operations):
+        for name in self.order:
+            item = self.items[name]
+            holder = next((row for row in state if item.match(row.get("fingerprint"))), None)
+            if holder is None:
+                self.matched[name] = None
+                self.shown_now[name] = item.digests[self.shown]
+                operations.append(Operation(
+                    "import", PATH, name, source="not on the router",
+                    fields=dict(files=["cert", "key"] if item.key_pem else ["cert"], upload=self.upload),
+                    text="import certificate %s fingerprint=%s%s" % (
+                        name, item.digests[self.shown], " with its private key" if item.key_pem else "")))
+                state.append({"name": name, "fingerprint": item.digests[self.shown],
+                              "private-key": "true" if item.key_pem else "false"})
+                continue
+            self.shown_now[name] = holder.get("fingerprint")
+            self.matched[name] = item.match(holder.get("fingerprint"))
+            self.notes.append("certificate %s is on the router as %s, matched by its %s fingerprint" % (
+                name, holder.get("name"), _digest_name(self.matched[name])))
+            if holder.get("name") not in managed and not str(holder.get("name")).startswith(self.prefix):
+                if item.key_pem is None:
+                    continue  # a CA the user already has under a name of their own: use it, leave it be
+                raise InvalidInputError(
+                    "certificate with fingerprint %s is already on router %s as %r, which this module does not "
+                    "manage; use name=%s or remove it" % (holder.get("fingerprint"), session.where,
+                                                          holder.get("name"), holder.get("name")))
+            if item.key_pem and not _is_true(holder.get("private-key")):
+                operations.append(Operation(
+                    "import", PATH, name, source="its private key is not on the router",
+                    fields=dict(files=["key"], upload=self.upload),
+                    text="import private key of certificate %s" % name))
+                holder["private-key"] = "true"
+            if holder.get("name") != name:
+                operations.append(Operation(
+                    "set", PATH, name, target=holder[".id"], fields={"name": name},
+                    source="imported under another name",
+                    text="rename certificate %s to %s" % (holder.get("name"), name)))
+                holder["name"] = name
+
+    def perform(self, session, operation):
+        """An import: write its files the planned way, import them, remove them, give the import our name."""
+        if operation.action != "import":
+            return Plan.perform(self, session, operation)
+        item = self.items[operation.key]
+        files = operation.fields["files"]
+        uploaded = []
+        # A name of this run's own: a print file= still pending from an interrupted run cannot write into it.
+        run = binascii.hexlify(os.urandom(3)).decode()
+        try:
+            # No trusted= or no-key-export= here: they exist from 7.15 and 7.16 only (dumps 7.15.json,
+            # 7.16.json); RouterOS's defaults serve us on every release.
+            if "cert" in files:
+                uploaded.append(self._upload(session, self.prefix + "cert-" + run, item.pem, operation.fields["upload"]))
+                session.run(PATH, "import", **{"file-name": uploaded[-1][0], "passphrase": ""})
+            if "key" in files:
+                uploaded.append(self._upload(session, self.prefix + "key-" + run, item.key_pem,
+                                             operation.fields["upload"]))
+                session.run(PATH, "import", **{"file-name": uploaded[-1][0], "passphrase": item.passphrase})
+        finally:
+            for _file_name, remove in uploaded:
+                try:
+                    session.run(FILES, "remove", **remove)
+                except Exception:  # the import's own error is the one to report; the next run cleans up
+                    pass
+        if "cert" in files:
+            self._name_import(session, item)
+
+    def _upload(self, session, base, text, upload):
+        """Write ``text`` into a new file; return its name and what removes it again (/file remove arguments)."""
+        if upload == "/file add":
+            file_name = base + ".pem"
+            session.run(FILES, "add", name=file_name, contents=text)
+            self.uploads.append(dict(file=file_name, method="/file add"))
+            return file_name, {"numbers": file_name}
+        session.run(FILES, "print", file=base)
+        wait = self.params.get("file_wait")
+        row, waited = _wait_for_file(session, base, FILE_WAIT if wait is None else float(wait))
+        self.uploads.append(dict(file=row["name"], method="/file print file=%s, then /file set" % base,
+                                 waited=round(waited, 2), with_txt=row["name"].endswith(".txt")))
+        remove = {".id": row[".id"]}
+        session.run(FILES, "set", contents=text, **remove)
+        return row["name"], remove
+
+    def _name_import(self, session, item):
+        """The import carries the file's name: find it by fingerprint and give it ours."""
+        found = [row for row in session.print_menu(PATH, proplist=[".id", "name", "fingerprint"])
+                 if item.match(row.get("fingerprint"))]
+        if not found:
+            return
+        item.shown = found[0].get("fingerprint")
+        if found[0].get("name") != item.name:
+            session.run(PATH, "set", **{".id": found[0][".id"], "name": item.name})
+        if item.match(item.shown) != self.shown:
+            self.notes.append("certificate %s: the router shows its %s fingerprint, not the %s expected" % (
+                item.name, item.match(item.shown), self.shown))
+
+    def report(self):
+        """What the module returns beside the summary; after a real run, fingerprints as imported."""
+        shown_now = dict(self.shown_now)
+        shown_now.update((item.name, item.shown) for item in self.items.values() if item.shown)
+        # As the router shows them (the digest it uses), so they compare with /certificate print.
+        return dict(fingerprints=dict((name, shown_now.get(name)) for name in self.order),
+                    fingerprint_match=self.matched, notes=self.notes, uploads=self.uploads)
+
+
+def read_and_plan(session, params):
+    """Check the input, read /certificate and /file once, and plan; raises before anything is changed."""
+    items = desired(params) if params["state"] == "present" else []
     if params["state"] == "present" and not items:
         raise InvalidInputError("state=present needs certificate (with private_key) or ca_certificate")
-    # /file add name= contents= first appears in the 7.9 dump (shared/routeros-schema/7.9.json) and the
-    # Files manual page says "added in RouterOS 7.9beta2"; older releases take the print file= path.
-    file_add = session.has("file_add")
-    if not file_add:
+    if not session.has("file_add"):
         _check_sizes(session, items)
-    managed = set([name, params.get("ca_name") or "%s-ca" % name])
     rows = session.print_menu(PATH, proplist=[".id", "name", "fingerprint", "private-key"])
     files = session.print_menu(FILES, proplist=[".id", "name"])
-    before = _show(rows, managed)
-    shown, shown_basis = _shown_digest(session, rows)
-    changes = []
-    notes = []
-    uploads = []
-    matched = {}
-    shown_now = {}  # item name -> its fingerprint as the router shows it (or will, once imported)
-    steps = []  # callables that make the changes
+    return CertificatePlan(session, params, items, rows, files)
 
-    for row in files:
-        if str(row.get("name", "")).startswith(prefix):
-            changes.append("remove file %s (left by an interrupted run)" % row["name"])
-            steps.append(lambda row=row: session.run(FILES, "remove", **{".id": row[".id"]}))
-    state = [dict(row) for row in rows]
 
-    def wanted(fingerprint_shown):
-        return next((item for item in items if item.match(fingerprint_shown)), None)
-
-    for row in list(state):
-        row_name = str(row.get("name", ""))
-        ours = row_name in managed or row_name.startswith(prefix)
-        if not ours:
-            continue
-        item = wanted(row.get("fingerprint"))
-        if params["state"] == "absent" or item is None or (row_name != item.name and any(
-                other.get("name") == item.name and item.match(other.get("fingerprint")) for other in state)):
-            reason = "replaced" if params["state"] == "present" and row_name in managed else (
-                "left by an interrupted run" if row_name.startswith(prefix) else "state=absent")
-            changes.append("remove certificate %s fingerprint=%s (%s)" % (row_name, row.get("fingerprint"), reason))
-            state.remove(row)
-            steps.append(lambda row=row: session.run(PATH, "remove", **{".id": row[".id"]}))
-    for item in items:
-        holder = next((row for row in state if item.match(row.get("fingerprint"))), None)
-        if holder is not None:
-            shown_now[item.name] = holder.get("fingerprint")
-            matched[item.name] = item.match(holder.get("fingerprint"))
-            notes.append("certificate %s is on the router as %s, matched by its %s fingerprint" % (
-                item.name, holder.get("name"), matched[item.name].upper().replace("SHA", "SHA-")))
-        if holder is not None and holder.get("name") not in managed and not str(holder.get("name")).startswith(prefix):
-            if item.key_pem is None:
-                continue  # a CA the user already has under a name of their own: use it, leave it be
-            raise InvalidInputError(
-                "certificate with fingerprint %s is already on router %s as %r, which this module does not manage; "
-                "use name=%s or remove it" % (holder.get("fingerprint"), session.where, holder.get("name"),
-                                              holder.get("name")))
-        if holder is None:
-            matched[item.name] = None
-            shown_now[item.name] = item.digests[shown]
-            changes.append("import certificate %s fingerprint=%s%s" % (
-                item.name, item.digests[shown], " with its private key" if item.key_pem else ""))
-            steps.append(lambda item=item: _import(session, item, prefix, True, params, notes, uploads, shown))
-            state.append({"name": item.name, "fingerprint": item.digests[shown],
-                          "private-key": "true" if item.key_pem else "false"})
-            continue
-        if item.key_pem and not _is_true(holder.get("private-key")):
-            changes.append("import private key of certificate %s" % item.name)
-            steps.append(lambda item=item: _import(session, item, prefix, False, params, notes, uploads, shown))
-            holder["private-key"] = "true"
-        if holder.get("name") != item.name:
-            changes.append("rename certificate %s to %s" % (holder.get("name"), item.name))
-            steps.append(lambda holder=holder, item=item: session.run(PATH, "set", **{".id": holder[".id"], "name": item.name}))
-            holder["name"] = item.name
-    if any(change.startswith("import") for change in changes):
-        notes.append("RouterOS %s: %s; new certificates shown by their %s fingerprint (%s)" % (
-            session.release, "files written with /file add" if file_add else
-            "no /file add (first in 7.9): files written with /file print file= then /file set contents=",
-            shown.upper().replace("SHA", "SHA-"), shown_basis))
-    after = _show(state, managed)
-    if not check_mode:
-        for step in steps:
-            step()
-        shown_now.update((item.name, item.shown) for item in items if item.shown)
-    # As the router shows them (the digest it uses), so they compare with /certificate print.
-    fingerprints = dict((item.name, shown_now.get(item.name)) for item in items)
-    return dict(changed=bool(changes), changes=changes, diff=dict(before=before, after=after),
-                fingerprints=fingerprints, fingerprint_match=matched, notes=notes, uploads=uploads)
+def ensure(session, params, check_mode):
+    plan = read_and_plan(session, params)
+    result = converge(session, [plan], check_mode)
+    result.update(plan.report())
+    return result
 
 
 def _wait_for_file(session, base, wait):
@@ -261,52 +367,3 @@ def _wait_for_file(session, base, wait):
                 path=FILES, command="print")
         time.sleep(min(pause, max(0.0, wait - waited)))
         pause = min(pause * 2, 0.5)
-
-
-def _upload(session, base, text, params, uploads):
-    """Write ``text`` into a new file; return what removes it again (the arguments of /file remove)."""
-    if session.has("file_add"):
-        file_name = base + ".pem"
-        session.run(FILES, "add", name=file_name, contents=text)
-        uploads.append(dict(file=file_name, method="/file add"))
-        return file_name, {"numbers": file_name}
-    session.run(FILES, "print", file=base)
-    wait = params.get("file_wait")
-    row, waited = _wait_for_file(session, base, FILE_WAIT if wait is None else float(wait))
-    uploads.append(dict(file=row["name"], method="/file print file=%s, then /file set" % base,
-                        waited=round(waited, 2), with_txt=row["name"].endswith(".txt")))
-    remove = {".id": row[".id"]}
-    session.run(FILES, "set", contents=text, **remove)
-    return row["name"], remove
-
-
-def _import(session, item, prefix, with_cert, params, notes, uploads, shown):
-    """Write the files, import them, remove them, give the import our name."""
-    uploaded = []
-    # A name of this run's own: a print file= still pending from an interrupted run cannot write into it.
-    run = binascii.hexlify(os.urandom(3)).decode()
-    try:
-        # No trusted= or no-key-export= here: they exist from 7.15 and 7.16 only (dumps 7.15.json,
-        # 7.16.json); RouterOS's defaults serve us on every release.
-        if with_cert:
-            uploaded.append(_upload(session, prefix + "cert-" + run, item.pem, params, uploads))
-            session.run(PATH, "import", **{"file-name": uploaded[-1][0], "passphrase": ""})
-        if item.key_pem:
-            uploaded.append(_upload(session, prefix + "key-" + run, item.key_pem, params, uploads))
-            session.run(PATH, "import", **{"file-name": uploaded[-1][0], "passphrase": item.passphrase})
-    finally:
-        for _file_name, remove in uploaded:
-            try:
-                session.run(FILES, "remove", **remove)
-            except Exception:  # the import's own error is the one to report; the next run cleans up
-                pass
-    if with_cert:
-        found = [row for row in session.print_menu(PATH, proplist=[".id", "name", "fingerprint"])
-                 if item.match(row.get("fingerprint"))]
-        if found:
-            item.shown = found[0].get("fingerprint")
-        if found and found[0].get("name") != item.name:
-            session.run(PATH, "set", **{".id": found[0][".id"], "name": item.name})
-        if found and item.match(found[0].get("fingerprint")) != shown:
-            notes.append("certificate %s: the router shows its %s fingerprint, not the %s expected" % (
-                item.name, item.match(found[0].get("fingerprint")), shown))

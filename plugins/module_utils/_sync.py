@@ -176,9 +176,13 @@ class MenuSpec:
 
 
 class Operation:
-    """One planned change. ``target`` is an .id, or 'new:<key>' for an entry added earlier in the plan."""
+    """One planned change. ``target`` is an .id, or 'new:<key>' for an entry added earlier in the plan.
 
-    def __init__(self, action, path, key, target=None, fields=None, destination=None, text=""):
+    ``text`` is the line reported in ``changes``; ``source`` says why the change is planned (for the
+    caller's messages and tests: 'not desired', 'replaced', 'left by an interrupted run', ...).
+    """
+
+    def __init__(self, action, path, key, target=None, fields=None, destination=None, text="", source=""):
         self.action = action
         self.path = path
         self.key = key
@@ -186,14 +190,34 @@ class Operation:
         self.fields = fields or {}
         self.destination = destination
         self.text = text
+        self.source = source
+
+    def __repr__(self):
+        return "Operation(%r)" % self.text
 
 
-class MenuPlan:
+class Plan:
+    """Operations planned from one read of the router, and what it holds before and after them.
+
+    ``apply_plans`` carries out the menu actions (add, set, remove, move) itself; a plan whose
+    operations include others (a certificate import) carries those out in ``perform``.
+    """
+
+    def __init__(self, operations, before="", after=""):
+        self.operations = operations
+        self.before = before
+        self.after = after
+
+    def perform(self, session, operation):
+        raise InvalidInputError("the engine cannot carry out %r on %s" % (operation.action, operation.path))
+
+
+class MenuPlan(Plan):
     def __init__(self, spec, before_rows, after_rows, operations):
+        Plan.__init__(self, operations, render(before_rows, spec), render(after_rows, spec))
         self.spec = spec
         self.before_rows = before_rows
         self.after_rows = after_rows
-        self.operations = operations
 
 
 def _row_key(row, owner):
@@ -258,7 +282,7 @@ def plan_menu(spec, rows):
                 reason = "has %s set by hand" % ", ".join(unwanted)
         if reason:
             rows.remove(row)
-            emit(Operation("remove", spec.path, key, target=row[".id"],
+            emit(Operation("remove", spec.path, key, target=row[".id"], source=reason,
                            text="remove %s %s (%s)" % (spec.path, tag(spec.owner, key), reason)))
         else:
             seen.add(key)
@@ -281,7 +305,7 @@ def plan_menu(spec, rows):
             for name, value in changes.items()
         )
         row.update(changes)
-        emit(Operation("set", spec.path, key, target=row[".id"], fields=changes,
+        emit(Operation("set", spec.path, key, target=row[".id"], fields=changes, source="fields differ",
                        text="set %s %s %s" % (spec.path, tag(spec.owner, key), described)))
 
     # 3. Add the missing ones; in ordered menus also move ours into place.
@@ -294,7 +318,7 @@ def plan_menu(spec, rows):
             new = dict(fields)
             new[".id"] = "new:%s" % key
             rows.append(new)
-            emit(Operation("add", spec.path, key, fields=fields,
+            emit(Operation("add", spec.path, key, fields=fields, source="missing",
                            text="add %s %s" % (spec.path, _fields_text(fields))))
     return MenuPlan(spec, before, rows, operations)
 
@@ -344,14 +368,14 @@ def _plan_order(spec, rows, by_key, emit):
                 new[".id"] = "new:%s" % key
                 _insert_before(rows, new, target)
                 by_key[key] = new
-                emit(Operation("add", spec.path, key, fields=fields, destination=target,
+                emit(Operation("add", spec.path, key, fields=fields, destination=target, source="missing",
                                text="add %s %s (%s)" % (spec.path, _fields_text(fields), where)))
                 target = new[".id"]
                 continue
             if next_in_chain(row, chain) != target:
                 rows.remove(row)
                 _insert_before(rows, row, target)
-                emit(Operation("move", spec.path, key, target=row[".id"], destination=target,
+                emit(Operation("move", spec.path, key, target=row[".id"], destination=target, source="out of place",
                                text="move %s %s %s" % (spec.path, tag(spec.owner, key), where)))
             target = row[".id"]
 
@@ -440,19 +464,25 @@ def apply_plans(session, plans):
                     arguments["place-before"] = real(operation.destination)
                 rows = session.run(operation.path, "add", **arguments)
                 new_ids["new:%s" % operation.key] = rows[0].get("ret") if rows else None
+            else:
+                plan.perform(session, operation)
 
 
 def summarize(plans):
-    """changed, the list of changes (text) and the diff (before/after per menu)."""
+    """changed, the list of changes (text) and the diff (before/after of every plan)."""
     changes = [operation.text for plan in plans for operation in plan.operations]
-    before = "".join(render(plan.before_rows, plan.spec) for plan in plans)
-    after = "".join(render(plan.after_rows, plan.spec) for plan in plans)
+    before = "".join(plan.before for plan in plans)
+    after = "".join(plan.after for plan in plans)
     return dict(changed=bool(changes), changes=changes, diff=dict(before=before, after=after))
+
+
+def converge(session, plans, check_mode):
+    """Apply ``plans`` unless check_mode; the summary either way, so check mode reports what a run does."""
+    if not check_mode:
+        apply_plans(session, plans)
+    return summarize(plans)
 
 
 def sync(session, specs, check_mode):
     """Read, plan, and (unless check_mode) apply; return the summary the modules report."""
-    plans = read_and_plan(session, specs)
-    if not check_mode:
-        apply_plans(session, plans)
-    return summarize(plans)
+    return converge(session, read_and_plan(session, specs), check_mode)

@@ -1,13 +1,13 @@
 # Copyright (c) tunnelworks
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""site_facts: the plan and the hub profile from the inventory's ovpn6_* variables, the same values the
+"""site_plan_info: the plan and the hub profile from the inventory's ovpn6_* variables, the same values the
 filters give, and bad input refused by name."""
 
 from __future__ import annotations
 
 from unittest import mock
 
-from ansible_collections.tunnelworks.ovpn6.plugins.action.site_facts import ActionModule
+from ansible_collections.tunnelworks.ovpn6.plugins.action.site_plan_info import ActionModule
 from ansible_collections.tunnelworks.ovpn6.plugins.filter.ovpn_hub_profile import ovpn_hub_profile
 from ansible_collections.tunnelworks.ovpn6.plugins.filter.site_plan import site_plan
 
@@ -27,18 +27,19 @@ def run(args=None, **inventory):
 
 def test_the_facts_are_what_the_filters_compute():
     result = run()
-    facts = result["ansible_facts"]
     hostvars = dict(ROUTERS)
     assert result["changed"] is False and "failed" not in result
-    assert facts["ovpn6_site_plan"] == site_plan(hostvars, list(ROUTERS), "2001:db8:100::/48",
+    # returned, never set as facts (Ansible would copy facts for every host and task)
+    assert "ansible_facts" not in result
+    assert result["site_plan"] == site_plan(hostvars, list(ROUTERS), "2001:db8:100::/48",
                                                  "198.51.100.0/24")
-    assert facts["ovpn6_hub_profile"] == ovpn_hub_profile(hostvars, list(ROUTERS))
-    assert sorted(facts["ovpn6_site_plan"]["sites"]) == ["rtr-a", "rtr-b"]
+    assert result["hub_profile"] == ovpn_hub_profile(hostvars, list(ROUTERS))
+    assert sorted(result["site_plan"]["sites"]) == ["rtr-a", "rtr-b"]
 
 
 def test_a_missing_allocation_is_refused_naming_both_values():
     result = run(ovpn6_ipv6_allocation=None)
-    assert result["failed"] is True and "ansible_facts" not in result
+    assert result["failed"] is True and "site_plan" not in result
     assert "allocation=(not set), vpn_network=198.51.100.0/24" in result["msg"]
 
 

@@ -4,8 +4,10 @@
 """The one place the inventory's network description is read: the site plan and the hub profile.
 
 Runs in the controller's worker, reading every router's ovpn6_* variables once. Each role calls it
-with run_once, so a play computes both once and every host of the play gets them as facts: the cost
-of a run grows with the number of routers, not with its square.
+with run_once and registers the result, so a play computes both once and every host of the play gets
+them. Registered, not facts: Ansible deep-copies a host's facts each time it builds that host's
+variables, once per task and host, so a plan of N routers held as every host's fact costs N per
+host-task, N squared per run; a registered value is shared as it is.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         if self._task.args:
-            return dict(result, failed=True, msg="site_facts takes no options; it reads the inventory's ovpn6_* "
+            return dict(result, failed=True, msg="site_plan_info takes no options; it reads the inventory's ovpn6_* "
                         "variables, got %s" % ", ".join(sorted(self._task.args)))
         allocation = self._inventory_value(task_vars, "ovpn6_ipv6_allocation")
         vpn_network = self._inventory_value(task_vars, "ovpn6_vpn_ipv4_network")
@@ -47,5 +49,5 @@ class ActionModule(ActionBase):
             profile = ovpn_hub_profile(hostvars, routers)
         except AnsibleFilterError as exc:
             return dict(result, failed=True, msg="%s. Nothing was changed." % (str(exc).rstrip("."),))
-        result.update(changed=False, ansible_facts={"ovpn6_site_plan": plan, "ovpn6_hub_profile": profile})
+        result.update(changed=False, site_plan=plan, hub_profile=profile)
         return result
