@@ -13,8 +13,10 @@ from __future__ import annotations
 import json
 import os
 import pathlib
+import re
 import shlex
 import shutil
+import subprocess
 import time
 
 import librouteros
@@ -39,23 +41,40 @@ KEEPALIVE_TIMEOUT = HUB_VARS["openvpn_server_keepalive_timeout"]
 VOLATILE = {"bytes", "packets", "running", "uptime", "actual-mtu", "creation-time", "invalid", "expired", "days-valid"}
 
 
-def _ping6_from_pc(vm) -> bool:
-    command = f"ip netns exec {RTR_A['pc']['netns']} ping -6 -c 1 -W 1 {BEHIND_HUB_V6}"
+def _lab_router(name: str) -> dict:
+    return yaml.safe_load((INVENTORY / "host_vars" / f"{name}.yml").read_text())["ovpn6_lab_router"]
+
+
+def _ping6_from_pc(vm, router: str = "rtr-a") -> bool:
+    command = f"ip netns exec {_lab_router(router)['pc']['netns']} ping -6 -c 1 -W 1 {BEHIND_HUB_V6}"
     return vm.ssh(command, check=False, timeout=20).returncode == 0
 
 
-def _seconds_until_back(vm, limit: float) -> float:
+def _seconds_until_back(vm, limit: float, router: str = "rtr-a") -> float:
     started = time.monotonic()
     while time.monotonic() - started < limit:
-        if _ping6_from_pc(vm):
+        if _ping6_from_pc(vm, router):
             return round(time.monotonic() - started, 1)
         time.sleep(0.5)
-    raise AssertionError(f"ping6 from the PC to {BEHIND_HUB_V6} did not come back within {limit} s")
+    raise AssertionError(f"ping6 from {router}'s PC to {BEHIND_HUB_V6} did not come back within {limit} s")
 
 
-def _api(vm, router: str):
+def playbook_changes(inventory, *args) -> int:
+    """ansible-playbook on the lab with ``inventory``; fails the test if it fails, else returns the number of
+    changed tasks in its recap."""
+    env = dict(os.environ, ANSIBLE_CONFIG=str(ovpn6lab.CHECKOUT / "ansible.cfg"), ANSIBLE_NOCOLOR="1")
+    command = [str(ovpn6lab.CHECKOUT / ".venv" / "bin" / "ansible-playbook"), "-i", str(inventory), *args]
+    result = subprocess.run(command, cwd=ovpn6lab.CHECKOUT, env=env, capture_output=True, text=True,
+                            stdin=subprocess.DEVNULL, check=False, timeout=3600)
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    recap = result.stdout.split("PLAY RECAP")[-1]
+    print(recap)
+    return sum(int(number) for number in re.findall(r"changed=(\d+)", recap))
+
+
+def _api(vm, router: str, timeout: float = 20):
     return librouteros.connect(host="127.0.0.1", port=vm.forward_port(router), username="admin",
-                               password=ROUTER_VARS["ovpn6_routeros_password"], timeout=20)
+                               password=ROUTER_VARS["ovpn6_routeros_password"], timeout=timeout)
 
 
 def _configuration(vm, router: str) -> dict:
@@ -162,6 +181,53 @@ def test_hub_reboot_comes_back_without_ansible(lab, record_property):
         while lab.ssh(f"ping -6 -c 1 -W 1 {address}", check=False).returncode != 0:
             assert time.monotonic() < deadline, f"{address} not reachable after the reboot"
             time.sleep(1)
+
+
+def test_routers_reset_to_factory_come_back_by_importing_their_bootstrap_script(lab, tmp_path, record_property):
+    # rtr-c ships blank (7.16), rtr-a with MikroTik's default configuration (7.22.3): each is reset to
+    # that state, gets its owner's WAN and LAN back, imports the script bootstrap.yml wrote for it, and
+    # is then managed as the API user the script made. site.yml right after changes nothing anywhere.
+    routers = ("rtr-c", "rtr-a")
+    inventory = tmp_path / "lab"
+    shutil.copytree(INVENTORY, inventory)
+    for name in routers:
+        host_vars = inventory / "host_vars" / f"{name}.yml"
+        data = yaml.safe_load(host_vars.read_text())
+        data.update(ovpn6_bootstrap_mode="script", ovpn6_routeros_version=_lab_router(name)["release"],
+                    ovpn6_routeros_username="ovpn6-api")
+        host_vars.write_text(yaml.safe_dump(data))
+    playbook_changes(inventory, str(ovpn6lab.CHECKOUT / "playbooks" / "bootstrap.yml"), "--limit", ",".join(routers))
+    assert sorted(path.name for path in (inventory / "bootstrap").iterdir()) == sorted(f"{name}.rsc" for name in routers)
+
+    for name in routers:
+        lab.ssh(f"systemctl stop ovpn6-lab-router@{name}.service && rm -f /var/lib/ovpn6-lab/{name}.json"
+                f" && systemctl start ovpn6-lab-router@{name}.service")
+    # the owner's own WAN and LAN, as the lab gives them before Ansible manages the VPN
+    ovpn6lab.ansible_playbook(str(ovpn6lab.CHECKOUT / "tests" / "lab" / "lab_topology.yml"), "--limit",
+                              ",".join(routers))
+    for name in routers:
+        assert not _ping6_from_pc(lab, name), f"{name} still carries IPv6 after its reset"
+        # the import answers when the whole script has run: certificates and all, in the TCG VM
+        api = _api(lab, name, timeout=300)
+        try:
+            assert not list(api.path("interface", "ovpn-client")), f"{name} was not reset"
+            text = (inventory / "bootstrap" / f"{name}.rsc").read_text()
+            # uploaded as its owner would (RouterOS 7.9 and later: /file add with contents), then imported
+            tuple(api("/file/add", name=f"{name}.rsc", contents=text))
+            started = time.monotonic()
+            assert tuple(api("/import", **{"file-name": f"{name}.rsc"})) == ()
+        finally:
+            api.close()
+        _seconds_until_back(lab, 180, name)
+        seconds = round(time.monotonic() - started, 1)
+        record_property(f"bootstrap_script_{name}_seconds", seconds)
+        print(f"\n{name}: IPv6 from its PC through the tunnel {seconds} s after /import")
+        # managed over the VPN from now on: the hub reaches the router's API at its VPN address
+        vpn_address = lab.ssh(f"grep -h '^ifconfig-push' "
+                              f"/etc/openvpn/server/ovpn6/ccd/{name}").stdout.split()[1]
+        lab.ssh(f"python3 -c \"import socket; socket.create_connection(('{vpn_address}', 8728), 10).close()\"")
+
+    assert playbook_changes(inventory, str(ovpn6lab.CHECKOUT / "playbooks" / "site.yml")) == 0
 
 
 def test_removing_a_router_from_the_inventory_removes_only_that_router(lab, tmp_path):

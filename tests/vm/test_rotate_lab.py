@@ -7,31 +7,18 @@ Run: .venv/bin/pytest -m vm -s tests/vm/test_rotate_lab.py (a lab of its own, or
 
 from __future__ import annotations
 
-import os
-import re
 import shutil
-import subprocess
 
 import pytest
 import yaml
 
 from ovpn6lab import __main__ as ovpn6lab
-from test_lab_end_to_end import INVENTORY, KEEPALIVE_TIMEOUT, _seconds_until_back
+from test_lab_end_to_end import INVENTORY, KEEPALIVE_TIMEOUT, _seconds_until_back, playbook_changes
 from test_lab_end_to_end import lab  # noqa: F401 pylint: disable=unused-import
 
 pytestmark = [pytest.mark.vm, pytest.mark.slow]
 ROTATE = str(ovpn6lab.CHECKOUT / "playbooks" / "rotate.yml")
 VERIFY = str(ovpn6lab.CHECKOUT / "playbooks" / "verify.yml")
-
-
-def _run(inventory, *args):
-    """ansible-playbook on the lab; returns the number of changed tasks in its recap."""
-    env = dict(os.environ, ANSIBLE_CONFIG=str(ovpn6lab.CHECKOUT / "ansible.cfg"), ANSIBLE_NOCOLOR="1")
-    command = [str(ovpn6lab.CHECKOUT / ".venv" / "bin" / "ansible-playbook"), "-i", str(inventory), *args]
-    result = subprocess.run(command, cwd=ovpn6lab.CHECKOUT, env=env, capture_output=True, text=True,
-                            stdin=subprocess.DEVNULL, check=False, timeout=3600)
-    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
-    return sum(int(number) for number in re.findall(r"changed=(\d+)", result.stdout.split("PLAY RECAP")[-1]))
 
 
 def test_rotation_keeps_the_network_up(lab, tmp_path, record_property):
@@ -43,7 +30,7 @@ def test_rotation_keeps_the_network_up(lab, tmp_path, record_property):
     assert _seconds_until_back(lab, 60) >= 0
     seconds = {}
     for step in ("trust", "routers", "retire"):
-        _run(inventory, ROTATE, "-e", "ovpn6_rotate_until=%s" % step)
+        playbook_changes(inventory, ROTATE, "-e", "ovpn6_rotate_until=%s" % step)
         seconds[step] = _seconds_until_back(lab, KEEPALIVE_TIMEOUT * 3)
         record_property("rotate_%s_seconds" % step, seconds[step])
         print("\nrotate.yml step %s: IPv6 from the PC back after %s s" % (step, seconds[step]))
@@ -51,6 +38,6 @@ def test_rotation_keeps_the_network_up(lab, tmp_path, record_property):
     issuer = lab.ssh("openssl x509 -in /etc/openvpn/server/ovpn6/server.crt -noout -issuer").stdout
     assert "ovpn6 CA 2" in issuer
     assert lab.ssh("grep -c 'BEGIN CERTIFICATE' /etc/openvpn/server/ovpn6/ca.crt").stdout.strip() == "1"
-    _run(inventory, VERIFY)
-    assert _run(inventory, ROTATE) == 0
-    assert _run(inventory, str(ovpn6lab.CHECKOUT / "playbooks" / "site.yml")) == 0
+    playbook_changes(inventory, VERIFY)
+    assert playbook_changes(inventory, ROTATE) == 0
+    assert playbook_changes(inventory, str(ovpn6lab.CHECKOUT / "playbooks" / "site.yml")) == 0
