@@ -31,8 +31,7 @@ def test_the_facts_are_what_the_filters_compute():
     assert result["changed"] is False and "failed" not in result
     # returned, never set as facts (Ansible would copy facts for every host and task)
     assert "ansible_facts" not in result
-    assert result["site_plan"] == site_plan(hostvars, list(ROUTERS), "2001:db8:100::/48",
-                                                 "198.51.100.0/24")
+    assert result["site_plan"] == site_plan(hostvars, list(ROUTERS), "2001:db8:100::/48", "198.51.100.0/24")
     assert result["hub_profile"] == ovpn_hub_profile(hostvars, list(ROUTERS))
     assert sorted(result["site_plan"]["sites"]) == ["rtr-a", "rtr-b"]
 

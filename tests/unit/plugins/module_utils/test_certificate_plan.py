@@ -20,8 +20,8 @@ FILE_ADD = "/file add"
 PRINT_SET = "/file print file= then /file set contents="
 
 
-def _plan(router, params=PARAMS):
-    return _certificates.read_and_plan(router, params)
+def _plan(router, params=None):
+    return _certificates.read_and_plan(router, PARAMS if params is None else params)
 
 
 def _summary(plan):
