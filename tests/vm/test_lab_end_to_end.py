@@ -16,7 +16,6 @@ import pathlib
 import re
 import shlex
 import shutil
-import subprocess
 import time
 
 import librouteros
@@ -62,10 +61,7 @@ def _seconds_until_back(vm, limit: float, router: str = "rtr-a") -> float:
 def playbook_changes(inventory, *args) -> int:
     """ansible-playbook on the lab with ``inventory``; fails the test if it fails, else returns the number of
     changed tasks in its recap."""
-    env = dict(os.environ, ANSIBLE_CONFIG=str(ovpn6lab.CHECKOUT / "ansible.cfg"), ANSIBLE_NOCOLOR="1")
-    command = [str(ovpn6lab.CHECKOUT / ".venv" / "bin" / "ansible-playbook"), "-i", str(inventory), *args]
-    result = subprocess.run(command, cwd=ovpn6lab.CHECKOUT, env=env, capture_output=True, text=True,
-                            stdin=subprocess.DEVNULL, check=False, timeout=3600)
+    result = ovpn6lab.ansible_playbook_with(inventory, *args, capture=True, timeout=3600)
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     recap = result.stdout.split("PLAY RECAP")[-1]
     print(recap)

@@ -45,10 +45,16 @@ def lab_vm(with_chr: bool = False) -> LabVM:
                  links=chr_router.vm_links(chr_router.chr_routers()))
 
 
-def ansible_playbook_with(inventory: pathlib.Path, *args: str) -> None:
+def ansible_playbook_with(inventory: pathlib.Path, *args: str, capture: bool = False,
+                          timeout: float | None = None) -> subprocess.CompletedProcess:
+    """ansible-playbook on the lab with ``inventory``. Raises if it fails, unless ``capture``: then its
+    output (without colour) is returned for the caller to judge."""
     env = dict(os.environ, ANSIBLE_CONFIG=str(CHECKOUT / "ansible.cfg"))
+    if capture:
+        env["ANSIBLE_NOCOLOR"] = "1"
     command = [str(CHECKOUT / ".venv" / "bin" / "ansible-playbook"), "-i", str(inventory), *args]
-    subprocess.run(command, check=True, cwd=CHECKOUT, env=env, stdin=subprocess.DEVNULL)
+    return subprocess.run(command, check=not capture, cwd=CHECKOUT, env=env, stdin=subprocess.DEVNULL,
+                          capture_output=capture, text=True, timeout=timeout)
 
 
 def ansible_playbook(*args: str) -> None:
