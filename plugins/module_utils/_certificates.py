@@ -100,6 +100,11 @@ class Item:
         return next((name for name in DIGESTS if shown and self.digests[name] == shown), None)
 
 
+def ca_name(params):
+    """The name the CA certificate gets on the router: ca_name, else NAME-ca."""
+    return params.get("ca_name") or "%s-ca" % params["name"]
+
+
 def desired(params):
     """The certificates routeros_certificate ``params`` ask for, the CA first, as Items.
 
@@ -108,7 +113,7 @@ def desired(params):
     """
     items = []
     if params.get("ca_certificate"):
-        items.append(Item(params.get("ca_name") or "%s-ca" % params["name"], params["ca_certificate"],
+        items.append(Item(ca_name(params), params["ca_certificate"],
                           digests(params["ca_certificate"], "ca_certificate")))
     if params.get("certificate"):
         check_key(params.get("private_key") or "")
@@ -178,7 +183,7 @@ class CertificatePlan(Plan):
         self.items = dict((item.name, item) for item in items)
         self.order = [item.name for item in items]
         self.prefix = upload_prefix(params["name"])
-        managed = set([params["name"], params.get("ca_name") or "%s-ca" % params["name"]])
+        managed = set([params["name"], ca_name(params)])
         # /file add name= contents= first appears in the 7.9 dump (shared/routeros-schema/7.9.json) and the
         # Files manual page says "added in RouterOS 7.9beta2"; older releases take the print file= path.
         self.upload = "/file add" if session.has("file_add") else "/file print file= then /file set contents="
