@@ -11,7 +11,7 @@ time per router, tasks, connections, logins and API sentences per router (the em
 then one line per N side by side with the ratios. Figures only; no timed assertions.
 
     .venv/bin/python tests/bench/bench_router_side.py [--routers 1,10,50,500]
-        [--variants role,baseline,api_modify,floor] [--baseline REV] [--release 7.16] [--forks 10]
+        [--variants role,baseline,api_modify,ansible,floor] [--baseline REV] [--release 7.16] [--forks 10]
 
 The baseline variant runs the same role from `git archive REV` of this checkout (default: the revision
 before the fleet-scale work), in its own collections path.
@@ -48,6 +48,9 @@ VPN_NETWORK = "198.18.0.0/22"
 READ_COMMANDS = frozenset(["print", "getall"])
 ROLE_PLAY = [{"name": "Router side (role)", "hosts": "ovpn6_routers", "gather_facts": False,
               "roles": [{"role": "tunnelworks.ovpn6.mikrotik_ovpn_client"}]}]
+# Ansible's own cost: one task per router that runs in the worker and does nothing.
+ANSIBLE_PLAY = [{"name": "Ansible alone", "hosts": "ovpn6_routers", "gather_facts": False,
+                 "tasks": [{"name": "Nothing", "ansible.builtin.assert": {"that": "true", "quiet": True}}]}]
 
 
 def api_modify_play(release):
@@ -200,15 +203,18 @@ def bench(count, variants, args, pki, report, baseline):
         try:
             hosts = inventory(routers)
             collections = baseline if variant == "baseline" else None
+            labels = ("converge", "no-op")
             if variant in ("role", "baseline"):
                 play = ROLE_PLAY
                 extra = {"mikrotik_ovpn_client_certificate": pki["cert"], "mikrotik_ovpn_client_private_key": pki["key"],
                          "mikrotik_ovpn_client_ca_certificate": pki["ca"]}
+            elif variant == "ansible":
+                play, extra, labels = ANSIBLE_PLAY, {}, ("1 task",)
             else:
                 play = api_modify_play(args.release)
                 extra = {"bench_cert": pki["cert"], "bench_key": pki["key"], "bench_ca": pki["ca"]}
             recorded = None
-            for label in ("converge", "no-op"):
+            for label in labels:
                 with tempfile.TemporaryDirectory(prefix="ovpn6-bench-") as workdir, \
                         contextlib.ExitStack() as stack:
                     if variant == "role" and label == "no-op":

@@ -12,12 +12,13 @@ from bench_report import Measurement, format_row, header, parse_args, ratio, row
 def test_defaults_are_every_variant_on_1_10_50_500_routers():
     args = parse_args([])
     assert (args.routers, args.variants, args.release, args.forks) == (
-        [1, 10, 50, 500], ["role", "baseline", "api_modify", "floor"], "7.16", 10)
+        [1, 10, 50, 500], ["role", "baseline", "api_modify", "ansible", "floor"], "7.16", 10)
 
 
 @pytest.mark.parametrize("given, expected", [
     ("role,floor", ["role", "floor"]),
     ("floor, role", ["role", "floor"]),
+    ("floor,ansible,role", ["role", "ansible", "floor"]),
     ("api_modify", ["api_modify"]),
     ("role,role", ["role"]),
 ])
@@ -26,7 +27,7 @@ def test_variants_are_kept_in_the_bench_order(given, expected):
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["--variants", "role,mitogen"], "--variants takes some of role,baseline,api_modify,floor"),
+    (["--variants", "role,mitogen"], "--variants takes some of role,baseline,api_modify,ansible,floor"),
     (["--variants", ","], "--variants takes some of"),
     (["--variants", "floor"], "floor replays the reads of the role's no-op run"),
     (["--variants", "api_modify,floor"], "needs role too"),
@@ -76,15 +77,17 @@ def test_summary_puts_each_n_on_one_line_with_its_ratios():
         Measurement("api_modify", 50, "converge", 90.0, 300, 300, 300, 300, 2200, 0),
         Measurement("api_modify", 50, "no-op", 80.0, 300, 0, 300, 300, 800, 0),
         Measurement("baseline", 50, "no-op", 400.0, 200, 0, 150, 150, 750, 0),
+        Measurement("ansible", 50, "1 task", 2.0, 50, 0, 0, 0, 0, 0),
         Measurement("role", 500, "no-op", 500.0, 2000, 0, 1500, 1500, 7500, 0),
     ]
     head, fifty, five_hundred = summary_lines(measurements)
     assert head.split()[:3] == ["N", "role", "converge"]
-    assert "role no-op/floor" in head and "baseline no-op/role no-op" in head and "api_modify no-op/role no-op" in head
+    assert "role no-op/floor" in head and "role no-op/ansible" in head and "baseline no-op/role no-op" in head and "api_modify no-op/role no-op" in head
     assert fifty.split()[0] == "50"
     assert "40.00 s (800.0 ms/rtr)" in fifty and "0.25 s (5.0 ms/rtr)" in fifty
-    assert fifty.split()[-3:] == ["160.0x", "10.0x", "2.0x"]
+    assert "2.00 s (40.0 ms/rtr)" in fifty
+    assert fifty.split()[-4:] == ["160.0x", "20.0x", "10.0x", "2.0x"]
     # 500 ran without api_modify and the floor: their cells and ratios say so.
     assert "500.00 s (1000.0 ms/rtr)" in five_hundred
-    assert five_hundred.split()[-3:] == ["-", "-", "-"]
+    assert five_hundred.split()[-4:] == ["-", "-", "-", "-"]
     assert len({len(line) for line in (head, fifty)}) == 1
