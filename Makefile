@@ -105,10 +105,12 @@ lab-test-roles: venv
 	time $(BIN)/pytest -q -m vm --durations=10 tests/vm/test_openvpn_server.py </dev/null
 	time env OVPN6_LAB_SUITE=13 $(BIN)/pytest -q -m vm --durations=10 tests/vm/test_sit_tunnel.py </dev/null
 
-# Hub side: the hub roles on the lab VM for growing numbers of sites (figures only; README, "Benchmark").
+# Hub side: the hub roles for growing numbers of sites on a Podman container of the hub-containers scenario's
+# image (figures only; README, "Benchmark"). BENCH_HUB_ON=vm runs them on the lab VM instead.
 BENCH_SITES ?= 10,100,500
+BENCH_HUB_ON ?= container
 bench-hub: venv
-	$(PY) tests/bench/bench_hub.py --sites $(BENCH_SITES)
+	$(PY) tests/bench/bench_hub.py --sites $(BENCH_SITES) --on $(BENCH_HUB_ON)
 
 demo: venv
 	# Boots the lab VM (image built once, cached), runs playbooks/site.yml and the packet proofs, prints a summary.
