@@ -77,7 +77,7 @@ def test_summary_puts_each_n_on_one_line_with_its_ratios():
         Measurement("api_modify", 50, "converge", 90.0, 300, 300, 300, 300, 2200, 0),
         Measurement("api_modify", 50, "no-op", 80.0, 300, 0, 300, 300, 800, 0),
         Measurement("baseline", 50, "no-op", 400.0, 200, 0, 150, 150, 750, 0),
-        Measurement("ansible", 50, "1 task", 2.0, 50, 0, 0, 0, 0, 0),
+        Measurement("ansible", 50, "2 tasks", 2.0, 100, 0, 0, 0, 0, 0),
         Measurement("role", 500, "no-op", 500.0, 2000, 0, 1500, 1500, 7500, 0),
     ]
     head, fifty, five_hundred = summary_lines(measurements)
