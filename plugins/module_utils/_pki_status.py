@@ -99,6 +99,8 @@ def _rsa_key(path, key_size):
     data = _read(path, KEY_MODE)
     if data is None:
         return None
+    # Loaded with cryptography's RSA key check, as openssl_privatekey loads it: a key failing it is made again
+    # there. The check is most of this module's time (tens of ms per key), kept so that no such key is current.
     try:
         key = serialization.load_pem_private_key(data, None)
     except (ValueError, TypeError):  # TypeError: encrypted
