@@ -21,7 +21,7 @@ from ansible_collections.tunnelworks.ovpn6.plugins.modules import openvpn_pki_in
 
 KEY_SIZE = 1024  # the smallest the module takes: fast to generate
 NAMES = {"hub1": "server", "rtr-a": "client", "rtr-b": "client"}
-_KEYS = [rsa.generate_private_key(public_exponent=65537, key_size=KEY_SIZE) for _ in range(6)]
+_KEYS = [rsa.generate_private_key(public_exponent=65537, key_size=KEY_SIZE) for _key in range(6)]
 
 
 def now():
@@ -335,8 +335,8 @@ def test_renew_lists_what_ends_within_the_window_and_serials_every_certificate(p
     assert result["unreadable"] == ["issued/broken.crt"]
     assert result["needs_work"] == ["rtr-b"]
     # The CA's own certificate is read against the same window.
-    assert run(capsys, pki, renew_days=4000)["renew"] == ["ca.crt", "issued/gone.crt", "issued/hub1.crt",
-                                                           "issued/rtr-a.crt", "issued/rtr-b.crt"]
+    everything = ["ca.crt", "issued/gone.crt", "issued/hub1.crt", "issued/rtr-a.crt", "issued/rtr-b.crt"]
+    assert run(capsys, pki, renew_days=4000)["renew"] == everything
 
 
 def test_a_der_certificate_gives_its_serial_but_is_not_current(pki, capsys):
