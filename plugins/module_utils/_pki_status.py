@@ -56,8 +56,8 @@ def check_names(names):
         raise PkiStatusError("names must be a dict of name: role, got %s" % type(names).__name__)
     checked = []
     for name, role in names.items():
-        if not isinstance(name, str) or not name or name in (".", "..", "ca") or "/" in name or "\0" in name:
-            raise PkiStatusError("name %r must be a plain file name (no '/', not '.', '..' or 'ca')" % (name,))
+        if not isinstance(name, str) or not name or name in (".", "..") or "/" in name or "\0" in name:
+            raise PkiStatusError("name %r must be a plain file name (no '/', not '.' or '..')" % (name,))
         if role not in ROLES:
             raise PkiStatusError("name %s: role %r is not one of %s" % (name, role, ", ".join(ROLES)))
         checked.append((name, role))
@@ -212,6 +212,15 @@ def _name_is_current(directory, name, role, key_size, authority):
             and len(rest) == len(wanted) and all(wanted.get(extension.oid) == extension for extension in rest))
 
 
+def _proven(check, *args):
+    """``check(*args)``, or None when it raises: cryptography raises more than ValueError on odd files
+    (a duplicate extension, an unsupported key or algorithm), and whatever it cannot read is not current."""
+    try:
+        return check(*args)
+    except Exception:
+        return None
+
+
 def _in_renew_window(certificate, renew_at):
     # As x509_certificate_info's valid_at, which the role read before: renew what is not valid at renew_at.
     return not certificate.not_valid_before_utc <= renew_at <= certificate.not_valid_after_utc
@@ -248,12 +257,14 @@ def pki_status(directory, names, key_size, renew_days, now=None):
 
     ca_certificate = certificates.get("ca.crt")
     # ownca reads ca.crt as PEM only.
-    authority = _Authority.read(directory, ca_certificate if "ca.crt" in pem else None, key_size)
+    authority = _proven(_Authority.read, directory, ca_certificate if "ca.crt" in pem else None, key_size)
     current, needs_work = [], []
     for name, role in checked:
         issued = certificates.get("issued/%s.crt" % name)
-        fine = (authority is not None and issued is not None and not _in_renew_window(issued, renew_at)
-                and _name_is_current(directory, name, role, key_size, authority))
+        # A name "ca" would share the CA's key and request files: never current.
+        fine = (authority is not None and name != "ca" and issued is not None
+                and not _in_renew_window(issued, renew_at)
+                and _proven(_name_is_current, directory, name, role, key_size, authority))
         (current if fine else needs_work).append(name)
 
     common_names = ca_certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME) if ca_certificate else []

@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from ansible_collections.tunnelworks.ovpn6.plugins.module_utils import _pki_status
 from ansible_collections.tunnelworks.ovpn6.plugins.modules import openvpn_pki_info
 
 KEY_SIZE = 1024  # the smallest the module takes: fast to generate
@@ -281,6 +282,21 @@ def test_a_router_made_a_hub_needs_work(pki, capsys):
     assert result["needs_work"] == ["rtr-a"] and result["current"] == ["hub1", "rtr-b"]
 
 
+def test_a_router_named_ca_is_never_current(pki, capsys):
+    result = run(capsys, pki, names={"hub1": "server", "ca": "client"})
+    assert result["current"] == ["hub1"] and result["needs_work"] == ["ca"]
+
+
+def test_a_file_cryptography_fails_on_otherwise_is_not_current(pki, capsys, monkeypatch):
+    def refuse(*args):
+        raise x509.DuplicateExtension("twice", x509.oid.ExtensionOID.SUBJECT_KEY_IDENTIFIER)
+
+    monkeypatch.setattr(_pki_status, "_name_is_current", refuse)
+    result = run(capsys, pki)
+    assert result["current"] == [] and result["needs_work"] == ["hub1", "rtr-a", "rtr-b"]
+    assert "failed" not in result
+
+
 def test_another_key_size_asked_for_puts_every_name_in_needs_work_in_order(pki, capsys):
     result = run(capsys, pki, key_size=KEY_SIZE * 2, names={"rtr-b": "client", "hub1": "server", "rtr-a": "client"})
     assert result["current"] == [] and result["needs_work"] == ["rtr-b", "hub1", "rtr-a"]
@@ -362,7 +378,6 @@ def test_nothing_is_written(pki, capsys):
 
 @pytest.mark.parametrize("names, key_size, message", [
     ({"../x": "client"}, KEY_SIZE, "plain file name"),
-    ({"ca": "client"}, KEY_SIZE, "plain file name"),
     ({"rtr-a": "router"}, KEY_SIZE, "role 'router' is not one of server, client"),
     ({"rtr-a": "client"}, 512, "key_size must be"),
 ])
