@@ -221,9 +221,15 @@ def _proven(check, *args):
         return None
 
 
+def _utc(certificate, which):
+    # The *_utc properties came with cryptography 42; a hub's Debian 12 has 38, whose naive values are UTC.
+    value = getattr(certificate, which + "_utc", None)
+    return value if value is not None else getattr(certificate, which).replace(tzinfo=datetime.timezone.utc)
+
+
 def _in_renew_window(certificate, renew_at):
     # As x509_certificate_info's valid_at, which the role read before: renew what is not valid at renew_at.
-    return not certificate.not_valid_before_utc <= renew_at <= certificate.not_valid_after_utc
+    return not _utc(certificate, "not_valid_before") <= renew_at <= _utc(certificate, "not_valid_after")
 
 
 def pki_status(directory, names, key_size, renew_days, now=None):
