@@ -181,3 +181,35 @@ def test_expiring_certificates_and_crl_are_renewed(converged, tmp_path, run_play
                                                             hub_vars=local_host(ovpn6_pki_dir=str(pki))))
     assert calm.rc == 0, output(calm)
     assert calm.changed == []
+
+
+ROLE = "tunnelworks.ovpn6.openvpn_server : "
+PER_NAME_TASKS = (ROLE + "Create the private keys of the hubs and routers",
+                  ROLE + "Create the signing requests of the hubs (serverAuth) and routers (clientAuth)",
+                  ROLE + "Issue the certificates of the hubs and routers")
+
+
+def loop_items(run, name):
+    """The items a looped task of ``run`` ran on (an empty loop reports no results)."""
+    return [result["item"] for result in run.task(name).result.get("results", [])]
+
+
+def test_no_op_runs_no_per_name_task_and_a_lost_certificate_is_issued_alone(converged, tmp_path, run_playbook):
+    pki = copy_of(converged, tmp_path)
+    hosts = ovpn6_inventory(ROUTERS, hub="hub1", hub_vars=local_host(ovpn6_pki_dir=str(pki)))
+    run = run_playbook(PKI_PLAY, inventory=hosts)
+    assert run.rc == 0, output(run)
+    for name in PER_NAME_TASKS:
+        assert loop_items(run, name) == [] and run.task(name).skipped, (name, output(run))
+    others = dict((name, (pki / "issued" / ("%s.crt" % name)).read_bytes()) for name in ("hub1", "rtr-a", "rtr-c"))
+    old = load_cert(pki / "issued" / "rtr-b.crt")
+    (pki / "issued" / "rtr-b.crt").unlink()
+    again = run_playbook(PKI_PLAY, inventory=hosts)
+    assert again.rc == 0, output(again)
+    for name in PER_NAME_TASKS:
+        assert loop_items(again, name) == ["rtr-b"], (name, output(again))
+    assert [task.name for task in again.changed] == [PER_NAME_TASKS[2]]
+    new = load_cert(pki / "issued" / "rtr-b.crt")
+    assert new.public_key() == old.public_key() and new.serial_number != old.serial_number
+    assert signed_by(new, load_cert(pki / "ca.crt"))
+    assert dict((name, (pki / "issued" / ("%s.crt" % name)).read_bytes()) for name in others) == others
