@@ -65,6 +65,11 @@ def playbook_changes(inventory, *args) -> int:
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     recap = result.stdout.split("PLAY RECAP")[-1]
     print(recap)
+    # which tasks changed, on which hosts: what a failed "no change" assertion needs to be understood
+    for task in result.stdout.split("\nTASK [")[1:]:
+        changed = re.findall(r"^changed: \[([^]]+)\]", task, re.M)
+        if changed:
+            print("changed: %s on %s" % (task.split("]", 1)[0], ", ".join(sorted(set(changed)))))
     return sum(int(number) for number in re.findall(r"changed=(\d+)", recap))
 
 
