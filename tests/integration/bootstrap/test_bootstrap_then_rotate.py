@@ -51,30 +51,3 @@ def test_a_bootstrapped_router_stays_reachable_through_a_ca_rotation(run_playboo
             assert_ok(again)
             assert not again.changed, [(task.name, task.host, task.result.get("changes")) for task in again.changed]
 
-
-@pytest.mark.slow
-def test_a_router_that_imported_its_script_goes_through_a_ca_rotation(run_playbook, tmp_path):
-    # as in the lab: a router reached over the plain API that was brought back by its script
-    with EmulatedRouter(release="7.22.3", password=ADMIN_PASSWORD, tls="anonymous", factory="defconf") as router:
-        hosts = inventory({"rtr-a": router_host(
-            router, 1, ovpn6_bootstrap_mode="script", ovpn6_routeros_version="7.22.3",
-            ovpn6_routeros_tls=False, ovpn6_routeros_port=router.port, ovpn6_routeros_validate_certs=False)})
-        assert_ok(run_playbook(BOOTSTRAP, inventory=hosts))
-        router.service.import_max_delay = 1.0
-        router.router.put_file("rtr-a.rsc", (tmp_path / "bootstrap" / "rtr-a.rsc").read_text())
-        api = router.connect(password=ADMIN_PASSWORD, timeout=60)
-        try:
-            assert tuple(api("/import", **{"file-name": "rtr-a.rsc"})) == ()
-        finally:
-            api.close()
-        site = run_playbook(SITE, inventory=hosts, limit="ovpn6_routers")
-        assert_ok(site)
-        assert not site.changed, [(task.name, task.result.get("changes")) for task in site.changed]
-
-        rotation = _with_generation(hosts, 2)
-        for step in ("trust", "routers", "retire"):
-            assert_ok(run_playbook(ROTATE, inventory=rotation, skip_tags=["hub"], extra_vars={"ovpn6_rotate_until": step}))
-        for again in (run_playbook(ROTATE, inventory=rotation, skip_tags=["hub"]),
-                      run_playbook(SITE, inventory=rotation, limit="ovpn6_routers")):
-            assert_ok(again)
-            assert not again.changed, [(task.name, task.host, task.result.get("changes")) for task in again.changed]
