@@ -50,4 +50,3 @@ def test_a_bootstrapped_router_stays_reachable_through_a_ca_rotation(run_playboo
                       run_playbook(HUB_PKI, inventory=rotation)):
             assert_ok(again)
             assert not again.changed, [(task.name, task.host, task.result.get("changes")) for task in again.changed]
-
