@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from bootstrap_lab import ADMIN_PASSWORD, BOOTSTRAP, SITE, assert_ok, changes, inventory, router_host, verified_login
+from bootstrap_lab import ADMIN_PASSWORD, BOOTSTRAP, SITE, assert_ok, inventory, router_host, verified_login
 from routeros_emu.testing import EmulatedRouter
 
 ROTATE = BOOTSTRAP.parent / "rotate.yml"
