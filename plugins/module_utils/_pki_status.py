@@ -64,14 +64,21 @@ def check_names(names):
     return checked
 
 
+def _has_mode(path, mode):
+    """Is ``path`` a regular file of exactly ``mode`` (else the role's tasks would set it again)?"""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and stat.S_IMODE(info.st_mode) == mode
+
+
 def _read(path, mode=None):
     """The bytes of ``path``; None when it is missing or unreadable, or, with ``mode``, not a regular file of
-    exactly that mode (what the role's tasks would then set again)."""
+    exactly that mode."""
+    if mode is not None and not _has_mode(path, mode):
+        return None
     try:
-        if mode is not None:
-            info = os.lstat(path)
-            if not stat.S_ISREG(info.st_mode) or stat.S_IMODE(info.st_mode) != mode:
-                return None
         with open(path, "rb") as handle:
             return handle.read()
     except OSError:
@@ -184,11 +191,13 @@ def _request(path, mode=CSR_MODE):
         return None
 
 
-def _name_is_current(directory, name, role, key_size, authority):
+def _name_is_current(directory, name, role, key_size, authority, certificate):
+    """``certificate``: issued/NAME.crt as read already (PEM, as ownca reads it)."""
+    if not _has_mode(os.path.join(directory, "issued", name + ".crt"), CERT_MODE):
+        return False
     key = _rsa_key(os.path.join(directory, "private", name + ".key"), key_size)
     request = _request(os.path.join(directory, "reqs", name + ".csr"))
-    certificate = _certificate(_read(os.path.join(directory, "issued", name + ".crt"), CERT_MODE))
-    if key is None or request is None or certificate is None:
+    if key is None or request is None:
         return False
     public_key = _spki(key.public_key())
     wanted = _request_extensions(role)
@@ -266,11 +275,12 @@ def pki_status(directory, names, key_size, renew_days, now=None):
     authority = _proven(_Authority.read, directory, ca_certificate if "ca.crt" in pem else None, key_size)
     current, needs_work = [], []
     for name, role in checked:
-        issued = certificates.get("issued/%s.crt" % name)
+        path = "issued/%s.crt" % name
+        issued = certificates.get(path)
         # A name "ca" would share the CA's key and request files: never current.
-        fine = (authority is not None and name != "ca" and issued is not None
+        fine = (authority is not None and name != "ca" and issued is not None and path in pem
                 and not _in_renew_window(issued, renew_at)
-                and _proven(_name_is_current, directory, name, role, key_size, authority))
+                and _proven(_name_is_current, directory, name, role, key_size, authority, issued))
         (current if fine else needs_work).append(name)
 
     common_names = ca_certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME) if ca_certificate else []
