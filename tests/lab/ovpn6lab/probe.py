@@ -105,24 +105,51 @@ def log_size(path):
         return 0
 
 
+# The client reports its own port, so a capture can tell this download's packets from late ones of an
+# earlier connection to the same server (a retransmitted FIN of a flow that a test broke on purpose).
+FETCH = ("import http.client,sys,urllib.parse\n"
+         "u=urllib.parse.urlsplit(sys.argv[1])\n"
+         "c=http.client.HTTPConnection(u.hostname,u.port or 80,timeout=60)\n"
+         "c.connect()\n"
+         "port=c.sock.getsockname()[1]\n"
+         "c.request('GET',u.path or '/')\n"
+         "r=c.getresponse()\n"
+         "print(r.status,len(r.read()),port)\n")
+
+
 def download(netns, url):
-    """Fetch ``url`` from inside ``netns``: the HTTP status and the number of bytes received."""
-    fetched = in_ns(netns, "python3", "-c",
-                    "import urllib.request;r=urllib.request.urlopen(%r, timeout=60);print(r.status, len(r.read()))" % url,
-                    check=False, timeout=120)
+    """Fetch ``url`` from inside ``netns``: the HTTP status, the bytes received and the client's TCP port."""
+    fetched = in_ns(netns, "python3", "-c", FETCH, url, check=False, timeout=120)
     words = fetched.stdout.split()
-    if len(words) != 2:
-        return {"status": fetched.stderr.strip()[-200:], "bytes": 0}
-    return {"status": words[0], "bytes": int(words[1])}
+    if len(words) != 3:
+        return {"status": fetched.stderr.strip()[-200:], "bytes": 0, "client_port": None}
+    return {"status": words[0], "bytes": int(words[1]), "client_port": int(words[2])}
+
+
+def of_connection(lines, client_port):
+    """The captured lines ("IP a.b.c.d.port > e.f.g.h.port: tcp N") to or from ``client_port``.
+
+    NAT on the router keeps a connection's source port unless two connections would collide, which a
+    fresh ephemeral port never does here.
+    """
+    ends = {".%d" % client_port, ".%d:" % client_port}
+    return [line for line in lines
+            if len(line.split()) > 4 and any(line.split()[i].endswith(end) for i in (2, 4) for end in ends)]
 
 
 def long_flow(args, server, port):
-    """One long TCP flow from the PC: where its packets pass (hub tun, router WAN) and how much payload."""
+    """One long TCP flow from the PC: where its packets pass (hub tun, router WAN) and how much payload.
+
+    Packets to the same server from other connections are counted apart (``other_on_*``), not as this flow's.
+    """
     tun = Capture(args.hub_tun, "tcp and host %s and port %d" % (server, port))
     wan = Capture(args.wan_dev, "tcp and host %s and port %d" % (server, port), netns=args.router_netns)
     fetched = download(args.pc_netns, "http://%s:%d/%s" % (server, port, args.flow_file))
-    tun_lines, wan_lines = tun.stop(), wan.stop()
+    tun_all, wan_all = tun.stop(), wan.stop()
+    own = fetched["client_port"]
+    tun_lines, wan_lines = (tun_all, wan_all) if own is None else (of_connection(tun_all, own), of_connection(wan_all, own))
     return dict(fetched, on_tun=len(tun_lines), on_wan=len(wan_lines),
+                other_on_tun=len(tun_all) - len(tun_lines), other_on_wan=len(wan_all) - len(wan_lines),
                 payload_on_tun=payload_from(tun_lines, server), payload_on_wan=payload_from(wan_lines, server),
                 capture_drops=tun.dropped + wan.dropped)
 
