@@ -38,7 +38,7 @@ def ovpn_hub_profile(hostvars, routers):
         host = hostvars[name]
         settings[name] = {
             "version": host.get("ovpn6_routeros_version"),
-            # Set by site.yml's first play (module routeros_release), before the hub is configured.
+            # Set by playbooks/routeros_releases.yml (module routeros_release), before the hub is configured.
             "seen": host.get("ovpn6_routeros_release_seen"),
             "read_error": host.get("ovpn6_routeros_release_error"),
             "cipher": host.get("ovpn6_ovpn_cipher"),

@@ -21,7 +21,7 @@ from ansible_collections.tunnelworks.ovpn6.plugins.module_utils._releases import
     parse_version,
 )
 
-# When a router's release is known neither from the router (site.yml's first play reads it)
+# When a router's release is known neither from the router (playbooks/routeros_releases.yml reads it)
 # nor from the inventory, assume the oldest release we support: its cipher also works on every
 # newer release, so the hub accepts it.
 ASSUMED_RELEASE = "6.49"
@@ -115,7 +115,7 @@ def router_data_channel(name, version=None, cipher=None, auth=None, prefer=None)
 def router_release(name, declared=None, seen=None, read_error=None):
     """The release to plan router ``name`` with, where it came from, and warnings naming it.
 
-    ``seen`` is what the router reported (site.yml's first play, module routeros_release),
+    ``seen`` is what the router reported (playbooks/routeros_releases.yml, module routeros_release),
     ``declared`` the inventory's ``ovpn6_routeros_version``, ``read_error`` why the router could
     not be read. The router's own word wins: the inventory may be stale after an upgrade.
     """

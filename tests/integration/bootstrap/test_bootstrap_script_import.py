@@ -11,6 +11,7 @@ import stat
 
 import pytest
 import yaml
+from ovpn6_testkit.playbooks import plays as playbook_plays
 
 from bootstrap_lab import ADMIN_PASSWORD, BOOTSTRAP, SITE, assert_ok, changes, inventory, router_host
 from routeros_emu.testing import EmulatedRouter
@@ -23,7 +24,7 @@ TOUCHED = ("/interface/ovpn-client", "/interface/6to4", "/ip/firewall/filter", "
 
 def _router_side():
     """site.yml's own plays for the routers (its release read, the router role, the 6in4 tunnel's router end)."""
-    plays = [play for play in yaml.safe_load(SITE.read_text()) if play["hosts"] != "ovpn6_hubs"]
+    plays = [play for play in playbook_plays(SITE) if play["hosts"] != "ovpn6_hubs"]
     for play in plays:
         play["hosts"] = "ovpn6_routers"
     return yaml.safe_dump(plays, sort_keys=False)

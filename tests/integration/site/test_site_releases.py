@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from ovpn6_testkit.inventory import emulated_router, local_host, ovpn6_inventory
+from ovpn6_testkit.playbooks import plays as playbook_plays
 from routeros_emu.testing import EmulatedRouter
 
 SITE = Path(__file__).resolve().parents[3] / "playbooks" / "site.yml"
@@ -31,8 +32,8 @@ RESCUE = "Keep why the router could not be read"
 
 
 def _playbook():
-    """site.yml's own first play (not a copy of it), then the hub's plan."""
-    plays = yaml.safe_load(SITE.read_text())
+    """site.yml's own first play, the release read (not a copy of it), then the hub's plan."""
+    plays = playbook_plays(SITE)
     assert plays[0]["hosts"] == "ovpn6_routers" and plays[0]["gather_facts"] is False
     return yaml.safe_dump([plays[0], HUB_PLAY], sort_keys=False)
 
