@@ -132,9 +132,9 @@ def of_connection(lines, client_port):
     NAT on the router keeps a connection's source port unless two connections would collide, which a
     fresh ephemeral port never does here.
     """
-    ends = {".%d" % client_port, ".%d:" % client_port}
-    return [line for line in lines
-            if len(line.split()) > 4 and any(line.split()[i].endswith(end) for i in (2, 4) for end in ends)]
+    end = ".%d" % client_port
+    # words 2 and 4 are the source and the destination ("a.b.c.d.port:")
+    return [line for line in lines if any(word.rstrip(":").endswith(end) for word in line.split()[2:5:2])]
 
 
 def long_flow(args, server, port):
